@@ -1,0 +1,27 @@
+namespace PersonalizationEngine.Storage;
+
+/// <summary>An event to append to a stream of the journal.</summary>
+public sealed record JournalAppend(string StreamKey, string EventId, byte[] Payload);
+
+/// <summary>An event read back from the journal. Sequence numbers grow over the whole journal.</summary>
+public sealed record JournalEntry(string StreamKey, long Sequence, string EventId, byte[] Payload, DateTimeOffset RecordedAt);
+
+/// <summary>
+/// Append-only event journal. Appends from concurrent callers are group-committed (many appends per
+/// transaction); a returned task completes only once its entries are durable. A grain snapshot records the
+/// last sequence it applied and, on activation, replays the stream after it.
+/// </summary>
+public interface IEventJournal
+{
+    /// <summary>Durably appends the entries and returns their sequence numbers, in input order.</summary>
+    Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a stream's entries with a sequence greater than <paramref name="afterSequence"/>, in order.</summary>
+    IAsyncEnumerable<JournalEntry> ReadAsync(string streamKey, long afterSequence, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a stream's entries up to and including <paramref name="upToSequence"/> (compaction after a snapshot); returns how many.</summary>
+    Task<long> TrimAsync(string streamKey, long upToSequence, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every entry of a stream (erasure); returns how many.</summary>
+    Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default);
+}

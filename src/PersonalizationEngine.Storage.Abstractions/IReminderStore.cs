@@ -1,0 +1,17 @@
+namespace PersonalizationEngine.Storage;
+
+/// <summary>A durable reminder: fires at <see cref="DueAt"/>, then every <see cref="Period"/> (zero = once).</summary>
+public sealed record ReminderEntry(string GrainType, string Key, string Name, DateTimeOffset DueAt, TimeSpan Period);
+
+/// <summary>Durable reminders survive deactivation and restart (Orleans' reminder table).</summary>
+public interface IReminderStore
+{
+    Task UpsertAsync(ReminderEntry reminder, CancellationToken cancellationToken = default);
+
+    Task<bool> DeleteAsync(string grainType, string key, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Reminders with <see cref="ReminderEntry.DueAt"/> at or before <paramref name="until"/>.</summary>
+    Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset until, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<ReminderEntry>> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default);
+}

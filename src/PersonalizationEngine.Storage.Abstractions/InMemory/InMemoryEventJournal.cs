@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+
+namespace PersonalizationEngine.Storage.InMemory;
+
+public sealed class InMemoryEventJournal : IEventJournal
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<JournalEntry>> _streams = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken = default)
+    {
+        var result = new long[entries.Count];
+        var now = DateTimeOffset.UtcNow;
+        lock (_gate)
+        {
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var e = entries[i];
+                if (!_streams.TryGetValue(e.StreamKey, out var list))
+                {
+                    _streams[e.StreamKey] = list = [];
+                }
+
+                result[i] = ++_sequence;
+                list.Add(new JournalEntry(e.StreamKey, result[i], e.EventId, e.Payload.ToArray(), now));
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<long>>(result);
+    }
+
+    public async IAsyncEnumerable<JournalEntry> ReadAsync(string streamKey, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        JournalEntry[] snapshot;
+        lock (_gate)
+        {
+            snapshot = _streams.TryGetValue(streamKey, out var list) ? list.Where(e => e.Sequence > afterSequence).ToArray() : [];
+        }
+
+        foreach (var entry in snapshot)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return entry;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    public Task<long> TrimAsync(string streamKey, long upToSequence, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<long>(_streams.TryGetValue(streamKey, out var list) ? list.RemoveAll(e => e.Sequence <= upToSequence) : 0);
+        }
+    }
+
+    public Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<long>(_streams.Remove(streamKey, out var list) ? list.Count : 0);
+        }
+    }
+}
