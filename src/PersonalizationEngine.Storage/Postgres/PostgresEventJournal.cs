@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using PersonalizationEngine.Storage.Configuration;
+using PersonalizationEngine.Storage.Journal;
+
+namespace PersonalizationEngine.Storage.Postgres;
+
+/// <summary>
+/// Journal on PostgreSQL. A batch reserves its sequences with one nextval() round trip, then streams the rows with binary
+/// COPY, all in one transaction: COPY has no RETURNING, and reserving first keeps the sequences in input order.
+/// </summary>
+internal sealed class PostgresEventJournal : GroupCommitJournal
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _reserve;
+    private readonly string _copy;
+    private readonly string _read;
+    private readonly string _trim;
+    private readonly string _delete;
+
+    public PostgresEventJournal(NpgsqlDataSource dataSource, string schema, JournalOptions options, ILogger logger)
+        : base("postgres", options, logger)
+    {
+        _dataSource = dataSource;
+        var table = $"{schema}.journal";
+        _reserve = $"SELECT nextval(pg_get_serial_sequence('{table.Replace("'", "''", StringComparison.Ordinal)}', 'sequence')) FROM generate_series(1, $1)";
+        _copy = $"COPY {table} (sequence, stream_key, event_id, payload) FROM STDIN (FORMAT BINARY)";
+        _read = $"SELECT sequence, event_id, payload, recorded_at FROM {table} WHERE stream_key = $1 AND sequence > $2 ORDER BY sequence";
+        _trim = $"DELETE FROM {table} WHERE stream_key = $1 AND sequence <= $2";
+        _delete = $"DELETE FROM {table} WHERE stream_key = $1";
+    }
+
+    public override async IAsyncEnumerable<JournalEntry> ReadAsync(string streamKey, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(_read);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamKey });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSequence });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new JournalEntry(streamKey, reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<DateTimeOffset>(3));
+        }
+    }
+
+    public override Task<long> TrimAsync(string streamKey, long upToSequence, CancellationToken cancellationToken = default) =>
+        DeleteAsync(_trim, streamKey, upToSequence, cancellationToken);
+
+    public override Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default) =>
+        DeleteAsync(_delete, streamKey, null, cancellationToken);
+
+    protected override async Task<long[]> WriteBatchAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken)
+    {
+        var sequences = new long[entries.Count];
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var reserve = new NpgsqlCommand(_reserve, connection, transaction))
+        {
+            reserve.Parameters.Add(new NpgsqlParameter<int> { TypedValue = entries.Count });
+            await using var reader = await reserve.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var i = 0;
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                sequences[i++] = reader.GetInt64(0);
+            }
+        }
+
+        // nextval() over generate_series yields increasing values, but sorting makes input order == sequence order explicit.
+        Array.Sort(sequences);
+        await using (var importer = await connection.BeginBinaryImportAsync(_copy, cancellationToken).ConfigureAwait(false))
+        {
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(sequences[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(entry.StreamKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(entry.EventId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(entry.Payload, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // synchronous_commit must stay on (the default): the commit returning means the WAL is flushed.
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return sequences;
+    }
+
+    private async Task<long> DeleteAsync(string sql, string streamKey, long? upToSequence, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamKey });
+        if (upToSequence is { } upTo)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

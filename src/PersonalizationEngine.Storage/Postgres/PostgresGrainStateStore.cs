@@ -1,0 +1,55 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace PersonalizationEngine.Storage.Postgres;
+
+/// <summary>Grain state rows with optimistic concurrency: each write is one conditional statement, so two writers can never both win.</summary>
+internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, string schema) : IGrainStateStore
+{
+    private readonly string _read = $"SELECT data, version FROM {schema}.grain_state WHERE grain_type = $1 AND grain_key = $2";
+    private readonly string _insert = $"INSERT INTO {schema}.grain_state (grain_type, grain_key, data, version) VALUES ($1, $2, $3, 1) ON CONFLICT (grain_type, grain_key) DO NOTHING";
+    private readonly string _update = $"UPDATE {schema}.grain_state SET data = $3, version = version + 1, updated_at = now() WHERE grain_type = $1 AND grain_key = $2 AND version = $4";
+    private readonly string _delete = $"DELETE FROM {schema}.grain_state WHERE grain_type = $1 AND grain_key = $2";
+
+    public async Task<StoredState?> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(_read);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainType });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new StoredState(reader.GetFieldValue<byte[]>(0), reader.GetInt64(1))
+            : null;
+    }
+
+    public async Task<long> WriteAsync(string grainType, string key, byte[] data, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        await using var command = dataSource.CreateCommand(expectedVersion == 0 ? _insert : _update);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainType });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Bytea });
+        if (expectedVersion != 0)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
+        }
+
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        {
+            return expectedVersion + 1;
+        }
+
+        // The conditional statement already refused the write; this read only reports what won.
+        var actual = await ReadAsync(grainType, key, cancellationToken).ConfigureAwait(false);
+        throw new InconsistentStateException(grainType, key, expectedVersion, actual?.Version);
+    }
+
+    public async Task<bool> DeleteAsync(string grainType, string key, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(_delete);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainType });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+}

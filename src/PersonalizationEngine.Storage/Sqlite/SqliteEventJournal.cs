@@ -1,0 +1,77 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using PersonalizationEngine.Storage.Configuration;
+using PersonalizationEngine.Storage.Journal;
+
+namespace PersonalizationEngine.Storage.Sqlite;
+
+/// <summary>
+/// Journal in the SQLite file. A batch is one IMMEDIATE transaction executing a prepared single-row INSERT ... RETURNING
+/// per entry: SQLite is in-process, so a re-executed prepared statement costs what a multi-row VALUES list would, and
+/// RETURNING gives each entry's sequence directly. The cost that matters, the fsync, is paid once per batch.
+/// </summary>
+internal sealed class SqliteEventJournal(SqliteConnectionFactory connections, JournalOptions options, ILogger logger)
+    : GroupCommitJournal("sqlite", options, logger)
+{
+    public override async IAsyncEnumerable<JournalEntry> ReadAsync(string streamKey, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sequence, event_id, payload, recorded_at FROM journal WHERE stream_key = $stream AND sequence > $after ORDER BY sequence";
+        command.Parameters.AddWithValue("$stream", streamKey);
+        command.Parameters.AddWithValue("$after", afterSequence);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new JournalEntry(streamKey, reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
+        }
+    }
+
+    public override async Task<long> TrimAsync(string streamKey, long upToSequence, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM journal WHERE stream_key = $stream AND sequence <= $upTo";
+        command.Parameters.AddWithValue("$stream", streamKey);
+        command.Parameters.AddWithValue("$upTo", upToSequence);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM journal WHERE stream_key = $stream";
+        command.Parameters.AddWithValue("$stream", streamKey);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task<long[]> WriteBatchAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken)
+    {
+        var sequences = new long[entries.Count];
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO journal (stream_key, event_id, payload, recorded_at) VALUES ($stream, $id, $payload, $at) RETURNING sequence";
+            var stream = insert.Parameters.Add("$stream", SqliteType.Text);
+            var id = insert.Parameters.Add("$id", SqliteType.Text);
+            var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
+            insert.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            insert.Prepare();
+            for (var i = 0; i < entries.Count; i++)
+            {
+                stream.Value = entries[i].StreamKey;
+                id.Value = entries[i].EventId;
+                payload.Value = entries[i].Payload;
+                sequences[i] = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+        }
+
+        // With synchronous=FULL the commit returns only after the WAL is fsynced.
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return sequences;
+    }
+}
