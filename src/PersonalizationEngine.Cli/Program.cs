@@ -1,4 +1,6 @@
 using System.CommandLine;
+using PersonalizationEngine.Cli.Commands;
 
 var root = new RootCommand("PersonalizationEngine command line: training, evaluation and data replay.");
+root.Subcommands.Add(ChurnCommand.Create());
 return root.Parse(args).Invoke();

@@ -1,0 +1,46 @@
+using System.CommandLine;
+
+namespace PersonalizationEngine.Cli.Commands;
+
+/// <summary><c>pe churn evaluate|train</c>: churn models on tabular data (IBM Telco layout).</summary>
+public static class ChurnCommand
+{
+    public static Command Create()
+    {
+        var churn = new Command("churn", "Train and evaluate churn-risk models.");
+        churn.Subcommands.Add(CreateEvaluate());
+        churn.Subcommands.Add(CreateTrain());
+        return churn;
+    }
+
+    private static Command CreateEvaluate()
+    {
+        var data = new Option<FileInfo>("--data") { Description = "CSV with a Churn (Yes/No) column.", Required = true };
+        var folds = new Option<int>("--folds") { Description = "Number of stratified folds.", DefaultValueFactory = _ => 5 };
+        var seed = new Option<int>("--seed") { Description = "Seed for the fold split and subsampling.", DefaultValueFactory = _ => 42 };
+        var raw = new Option<bool>("--no-engineered") { Description = "Use only the raw columns (no derived features)." };
+        var command = new Command("evaluate", "Stratified k-fold cross-validation of logistic regression and gradient-boosted trees.");
+        command.Options.Add(data);
+        command.Options.Add(folds);
+        command.Options.Add(seed);
+        command.Options.Add(raw);
+        command.SetAction(parse => ChurnEvaluation.Run(
+            parse.GetRequiredValue(data).FullName, parse.GetValue(folds), parse.GetValue(seed), !parse.GetValue(raw), Console.Out));
+        return command;
+    }
+
+    private static Command CreateTrain()
+    {
+        var data = new Option<FileInfo>("--data") { Description = "CSV with a Churn (Yes/No) column.", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the model artefact (JSON).", DefaultValueFactory = _ => new FileInfo("models/churn.json") };
+        var model = new Option<string>("--model") { Description = "lr (logistic regression) or gbt (gradient-boosted trees).", DefaultValueFactory = _ => "lr" };
+        model.AcceptOnlyFromAmong("lr", "gbt");
+        var command = new Command("train", "Fit a churn model on all rows and write the versioned artefact.");
+        command.Options.Add(data);
+        command.Options.Add(output);
+        command.Options.Add(model);
+        command.SetAction(parse => ChurnTraining.Run(
+            parse.GetRequiredValue(data).FullName, parse.GetRequiredValue(output).FullName, parse.GetRequiredValue(model), Console.Out));
+        return command;
+    }
+}

@@ -1,0 +1,3 @@
+namespace PersonalizationEngine.Learning.Evaluation;
+
+public sealed record CalibrationBin(int Bin, int Count, double MeanPredicted, double ObservedRate);

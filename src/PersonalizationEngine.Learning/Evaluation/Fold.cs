@@ -1,0 +1,3 @@
+namespace PersonalizationEngine.Learning.Evaluation;
+
+public sealed record Fold(int Index, int[] TrainIndices, int[] TestIndices);

@@ -1,0 +1,7 @@
+namespace PersonalizationEngine.Learning.Models;
+
+public enum ChurnModelKind
+{
+    LogisticRegression,
+    GradientBoostedTrees,
+}

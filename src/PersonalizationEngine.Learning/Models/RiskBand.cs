@@ -1,0 +1,8 @@
+namespace PersonalizationEngine.Learning.Models;
+
+public enum RiskBand
+{
+    Low,
+    Medium,
+    High,
+}
