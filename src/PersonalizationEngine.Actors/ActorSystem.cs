@@ -1,0 +1,136 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Logging;
+using PersonalizationEngine.Actors.Runtime;
+using PersonalizationEngine.Storage;
+
+namespace PersonalizationEngine.Actors;
+
+/// <summary>
+/// The in-process virtual-actor runtime: activation directory, mailboxes, turns, collection, timers, reminders.
+/// Built with <see cref="ActorSystemBuilder"/> (or <c>services.AddActorSystem</c>); start it, call grains, stop it.
+/// </summary>
+public sealed partial class ActorSystem : IGrainFactory, IAsyncDisposable
+{
+    private readonly FrozenDictionary<Type, GrainTypeInfo> _types;
+    private readonly FrozenDictionary<string, GrainTypeInfo> _typesByName;
+    private readonly CancellationTokenSource _stopping = new();
+    private int _activationCount;
+    private long _queued;
+    private int _runners;
+    private int _pendingOperations;
+    private int _stopState;
+
+    internal ActorSystem(
+        ActorSystemOptions options,
+        IStorageProvider storage,
+        TimeProvider time,
+        ILoggerFactory loggerFactory,
+        IGrainStateSerializer serializer,
+        IServiceProvider services,
+        IReadOnlyDictionary<Type, Func<IServiceProvider, Grain>> grains)
+    {
+        options.Validate();
+        Options = options;
+        Storage = storage;
+        Time = time;
+        Serializer = serializer;
+        Services = services;
+        Log = loggerFactory.CreateLogger<ActorSystem>();
+        _types = grains.ToFrozenDictionary(g => g.Key, g => new GrainTypeInfo(g.Key, g.Value));
+        _typesByName = _types.Values.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
+        Metrics = new ActorMetrics(() => Volatile.Read(ref _activationCount), () => Interlocked.Read(ref _queued));
+    }
+
+    public ActorSystemOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    internal IStorageProvider Storage { get; }
+
+    internal IGrainStateSerializer Serializer { get; }
+
+    internal IServiceProvider Services { get; }
+
+    internal ILogger Log { get; }
+
+    internal ActorMetrics Metrics { get; }
+
+    internal CancellationToken StoppingToken => _stopping.Token;
+
+    /// <summary>Live activations.</summary>
+    public int ActivationCount => Volatile.Read(ref _activationCount);
+
+    public GrainReference<TGrain> GetGrain<TGrain>(string key)
+        where TGrain : Grain
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!_types.TryGetValue(typeof(TGrain), out var type))
+        {
+            throw new InvalidOperationException($"Grain type {typeof(TGrain).Name} is not registered; call AddGrain<{typeof(TGrain).Name}>() on the builder.");
+        }
+
+        return new GrainReference<TGrain>(this, type, key);
+    }
+
+    public ActorSystemStatistics GetStatistics() => new(
+        ActivationCount,
+        Interlocked.Read(ref _queued),
+        Metrics.CreatedTotal,
+        Metrics.CollectedTotal,
+        Metrics.ShedTotal,
+        Metrics.RefusalsTotal);
+
+    /// <summary>True when the grain type has a live activation for the key (for tests and diagnostics).</summary>
+    public bool IsActive<TGrain>(string key)
+        where TGrain : Grain =>
+        _types.TryGetValue(typeof(TGrain), out var type) && type.Activations.TryGetValue(key, out var a) && a.IsActive;
+
+    internal Activation GetOrCreateActivation(GrainTypeInfo type, string key)
+    {
+        while (true)
+        {
+            if (type.Activations.TryGetValue(key, out var existing))
+            {
+                return existing;
+            }
+
+            // Creating the Activation object runs no grain code, so losing the race costs one small object;
+            // the grain itself is constructed by the winner's first turn.
+            var created = new Activation(this, type, key);
+            if (type.Activations.TryAdd(key, created))
+            {
+                Interlocked.Increment(ref _activationCount);
+                Metrics.Created();
+                if (Volatile.Read(ref _activationCount) > Options.MaxActivations)
+                {
+                    RequestShedding();
+                }
+
+                return created;
+            }
+        }
+    }
+
+    internal void ActivationRemoved(Activation activation, DeactivationReason? reason)
+    {
+        if (activation.Type.Activations.TryRemove(new KeyValuePair<string, Activation>(activation.Key, activation)))
+        {
+            Interlocked.Decrement(ref _activationCount);
+            Metrics.Removed(reason);
+        }
+    }
+
+    internal void ScheduleRunner(Activation activation)
+    {
+        Interlocked.Increment(ref _runners);
+        ThreadPool.UnsafeQueueUserWorkItem(activation, preferLocal: false);
+    }
+
+    internal static void Reschedule(Activation activation) => ThreadPool.UnsafeQueueUserWorkItem(activation, preferLocal: false);
+
+    internal void RunnerStopped() => Interlocked.Decrement(ref _runners);
+
+    internal void Dequeued(int count = 1) => Interlocked.Add(ref _queued, -count);
+
+    private bool IsStopping => Volatile.Read(ref _stopState) != 0;
+}

@@ -1,0 +1,9 @@
+namespace PersonalizationEngine.Actors.Runtime;
+
+internal enum ActivationState
+{
+    Created,
+    Active,
+    Deactivating,
+    Deactivated,
+}
