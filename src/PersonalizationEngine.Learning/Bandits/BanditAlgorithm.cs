@@ -1,0 +1,9 @@
+namespace PersonalizationEngine.Learning.Bandits;
+
+public enum BanditAlgorithm
+{
+    LinUcb,
+    LinearThompson,
+    EpsilonGreedy,
+    BetaBernoulliThompson,
+}

@@ -1,0 +1,61 @@
+namespace PersonalizationEngine.Learning.Bandits;
+
+public sealed partial class ContextualBandit
+{
+    private double Index(int arm, ReadOnlySpan<double> context, Random random) => Settings.Algorithm switch
+    {
+        // LinUCB (Li et al. 2010, Algorithm 1): θ·x + α √(xᵀ A⁻¹ x).
+        BanditAlgorithm.LinUcb => Propensity(arm, context) + Settings.Exploration * Math.Sqrt(Uncertainty(arm, context)),
+        BanditAlgorithm.LinearThompson => SampleLinear(arm, context, random),
+        BanditAlgorithm.EpsilonGreedy => Propensity(arm, context),
+        BanditAlgorithm.BetaBernoulliThompson => SampleBeta(1 + _arms[arm].RewardSum, 1 + _arms[arm].Pulls - _arms[arm].RewardSum, random),
+        _ => throw new InvalidOperationException($"Unknown algorithm {Settings.Algorithm}."),
+    };
+
+    /// <summary>
+    /// Thompson sampling with a Gaussian posterior (Agrawal &amp; Goyal 2013): θ̃ ~ N(θ̂, v² A⁻¹). Only the
+    /// scalar x·θ̃ is needed, and it is exactly N(x·θ̂, v² xᵀA⁻¹x), so one normal draw per arm replaces a
+    /// d-dimensional sample and a Cholesky factorisation.
+    /// </summary>
+    private double SampleLinear(int arm, ReadOnlySpan<double> context, Random random) =>
+        Propensity(arm, context) + Settings.Exploration * Math.Sqrt(Uncertainty(arm, context)) * Gaussian(random);
+
+    internal static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    /// <summary>Beta(a, b) as X/(X+Y) with gamma draws (Marsaglia &amp; Tsang 2000).</summary>
+    internal static double SampleBeta(double a, double b, Random random)
+    {
+        var x = SampleGamma(a, random);
+        var y = SampleGamma(b, random);
+        return x / (x + y);
+    }
+
+    private static double SampleGamma(double shape, Random random)
+    {
+        if (shape < 1)
+        {
+            return SampleGamma(shape + 1, random) * Math.Pow(random.NextDouble(), 1 / shape);
+        }
+
+        var d = shape - 1.0 / 3;
+        var c = 1 / Math.Sqrt(9 * d);
+        while (true)
+        {
+            double x, v;
+            do
+            {
+                x = Gaussian(random);
+                v = 1 + c * x;
+            }
+            while (v <= 0);
+
+            v = v * v * v;
+            var u = random.NextDouble();
+            if (Math.Log(u) < 0.5 * x * x + d - d * v + d * Math.Log(v))
+            {
+                return d * v;
+            }
+        }
+    }
+}
