@@ -21,7 +21,7 @@ public sealed class PostgresMigrationTests(PostgresSchemaFixture fixture) : ICla
 
         var after = await CatalogAsync();
         Assert.Contains(before, line => line.StartsWith("column journal.sequence", StringComparison.Ordinal));
-        Assert.Contains(before, line => line.StartsWith("index journal_stream_sequence_idx", StringComparison.Ordinal));
+        Assert.Contains(before, line => line.StartsWith("index journal_stream_sequence_pk", StringComparison.Ordinal));
         Assert.Equal(before, after);
         Assert.Equal(1, await ScalarAsync($"SELECT count(*) FROM \"{fixture.Schema}\".schema_migrations"));
     }

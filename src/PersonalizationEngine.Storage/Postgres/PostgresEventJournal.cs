@@ -68,16 +68,18 @@ internal sealed class PostgresEventJournal : GroupCommitJournal
 
         // nextval() over generate_series yields increasing values, but sorting makes input order == sequence order explicit.
         Array.Sort(sequences);
+        // Synchronous row writes: they only fill Npgsql's buffer (the socket write happens when it is full), and on the
+        // dedicated writer loop they save an async state machine per field, which is measurable at 100k+ rows/s.
         await using (var importer = await connection.BeginBinaryImportAsync(_copy, cancellationToken).ConfigureAwait(false))
         {
             for (var i = 0; i < entries.Count; i++)
             {
                 var entry = entries[i];
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(sequences[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.StreamKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.EventId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.Payload, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+                importer.StartRow();
+                importer.Write(sequences[i], NpgsqlDbType.Bigint);
+                importer.Write(entry.StreamKey, NpgsqlDbType.Text);
+                importer.Write(entry.EventId, NpgsqlDbType.Text);
+                importer.Write(entry.Payload, NpgsqlDbType.Bytea);
             }
 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
