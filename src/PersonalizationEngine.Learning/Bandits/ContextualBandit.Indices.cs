@@ -1,3 +1,5 @@
+using PersonalizationEngine.Learning.Linear;
+
 namespace PersonalizationEngine.Learning.Bandits;
 
 public sealed partial class ContextualBandit
@@ -5,8 +7,8 @@ public sealed partial class ContextualBandit
     private double Index(int arm, ReadOnlySpan<double> context, Random random) => Settings.Algorithm switch
     {
         // LinUCB (Li et al. 2010, Algorithm 1): θ·x + α √(xᵀ A⁻¹ x).
-        BanditAlgorithm.LinUcb => Propensity(arm, context) + Settings.Exploration * Math.Sqrt(Uncertainty(arm, context)),
-        BanditAlgorithm.LinearThompson => SampleLinear(arm, context, random),
+        BanditAlgorithm.LinUcb => MeanAndWidth(arm, context, out var width) + Settings.Exploration * width,
+        BanditAlgorithm.LinearThompson => MeanAndWidth(arm, context, out var width) + Settings.Exploration * width * Gaussian(random),
         BanditAlgorithm.EpsilonGreedy => Propensity(arm, context),
         BanditAlgorithm.BetaBernoulliThompson => SampleBeta(1 + _arms[arm].RewardSum, 1 + _arms[arm].Pulls - _arms[arm].RewardSum, random),
         _ => throw new InvalidOperationException($"Unknown algorithm {Settings.Algorithm}."),
@@ -17,8 +19,25 @@ public sealed partial class ContextualBandit
     /// scalar x·θ̃ is needed, and it is exactly N(x·θ̂, v² xᵀA⁻¹x), so one normal draw per arm replaces a
     /// d-dimensional sample and a Cholesky factorisation.
     /// </summary>
-    private double SampleLinear(int arm, ReadOnlySpan<double> context, Random random) =>
-        Propensity(arm, context) + Settings.Exploration * Math.Sqrt(Uncertainty(arm, context)) * Gaussian(random);
+    /// <remarks>
+    /// One matrix–vector product u = A⁻¹x serves both terms: θ·x = b·u and xᵀA⁻¹x = x·u (A⁻¹ is symmetric),
+    /// so an arm costs d² multiply-adds.
+    /// </remarks>
+    private double MeanAndWidth(int arm, ReadOnlySpan<double> context, out double width)
+    {
+        var state = _arms[arm];
+        var d = Settings.Dimension;
+        double mean = 0, variance = 0;
+        for (var i = 0; i < d; i++)
+        {
+            var u = DenseMath.Dot(state.AInverse.AsSpan(i * d, d), context);
+            mean += state.B[i] * u;
+            variance += context[i] * u;
+        }
+
+        width = Math.Sqrt(Math.Max(variance, 0));
+        return Settings.PriorMean + mean;
+    }
 
     internal static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
