@@ -7,9 +7,9 @@ using PersonalizationEngine.Storage.Journal;
 namespace PersonalizationEngine.Storage.Sqlite;
 
 /// <summary>
-/// Journal in the SQLite file. A batch is one IMMEDIATE transaction executing a prepared single-row INSERT ... RETURNING
-/// per entry: SQLite is in-process, so a re-executed prepared statement costs what a multi-row VALUES list would, and
-/// RETURNING gives each entry's sequence directly. The cost that matters, the fsync, is paid once per batch.
+/// Journal in the SQLite file. A batch is one IMMEDIATE transaction re-executing a prepared single-row INSERT per entry:
+/// SQLite is in-process, so a re-executed prepared statement costs what a multi-row VALUES list would, and
+/// last_insert_rowid gives each entry's sequence directly. The cost that matters, the fsync, is paid once per batch.
 /// </summary>
 internal sealed class SqliteEventJournal(SqliteConnectionFactory connections, JournalOptions options, ILogger logger)
     : GroupCommitJournal("sqlite", options, logger)
@@ -55,18 +55,24 @@ internal sealed class SqliteEventJournal(SqliteConnectionFactory connections, Jo
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO journal (stream_key, event_id, payload, recorded_at) VALUES ($stream, $id, $payload, $at) RETURNING sequence";
+            insert.CommandText = "INSERT INTO journal (stream_key, event_id, payload, recorded_at) VALUES ($stream, $id, $payload, $at)";
             var stream = insert.Parameters.Add("$stream", SqliteType.Text);
             var id = insert.Parameters.Add("$id", SqliteType.Text);
             var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
             insert.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             insert.Prepare();
+            var handle = connection.Handle!;
+
+            // Synchronous calls on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway and only add
+            // overhead per row; this runs on the journal's own writer loop, never on a caller's thread.
             for (var i = 0; i < entries.Count; i++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 stream.Value = entries[i].StreamKey;
                 id.Value = entries[i].EventId;
                 payload.Value = entries[i].Payload;
-                sequences[i] = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                insert.ExecuteNonQuery();
+                sequences[i] = SQLitePCL.raw.sqlite3_last_insert_rowid(handle);
             }
         }
 
