@@ -162,8 +162,10 @@ public sealed partial class ActorSystem
         }
 
         Interlocked.Increment(ref _queued);
+        var spin = default(SpinWait);
         while (GetOrCreateActivation(type, key).TryEnqueue(message, bypassCapacity: true) != EnqueueResult.Queued)
         {
+            spin.SpinOnce();
         }
     }
 
@@ -176,6 +178,7 @@ public sealed partial class ActorSystem
             return new MailboxFullException(type.Name, key, Options.RefusalRetryAfter, systemWide: true);
         }
 
+        var spin = default(SpinWait);
         while (true)
         {
             switch (activation.TryEnqueue(message, bypassCapacity: false))
@@ -187,7 +190,9 @@ public sealed partial class ActorSystem
                     Metrics.Refused();
                     return new MailboxFullException(type.Name, key, Options.RefusalRetryAfter, systemWide: false);
                 default:
-                    // Deactivated between lookup and enqueue: the directory no longer holds it, so this creates a new one.
+                    // Deactivated between lookup and enqueue: look again (a successor or a new activation); the
+                    // directory is updated within microseconds of the close, so spin briefly.
+                    spin.SpinOnce();
                     activation = GetOrCreateActivation(type, key);
                     break;
             }

@@ -120,6 +120,41 @@ public sealed partial class ActorSystem : IGrainFactory, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Calls that arrived while an activation was leaving move, in their order, to a successor that replaces it in
+    /// the directory in one step; a caller that finds the old one closed retries and lands behind them. The
+    /// successor loads the state the old one has just written.
+    /// </summary>
+    internal bool TryHandOver(Activation leaving, List<Message> orphans, DeactivationReason reason)
+    {
+        if (Volatile.Read(ref _stopState) == 2)
+        {
+            foreach (var m in orphans)
+            {
+                m.Fail(new ActorSystemStoppingException());
+            }
+
+            return false;
+        }
+
+        var successor = new Activation(this, leaving.Type, leaving.Key);
+        foreach (var m in orphans)
+        {
+            Interlocked.Increment(ref _queued);
+            successor.TryEnqueue(m, bypassCapacity: true);
+        }
+
+        if (!leaving.Type.Activations.TryUpdate(leaving.Key, successor, leaving))
+        {
+            // Unreachable while the leaving activation owns the key; kept so a broken invariant is loud.
+            throw new InvalidOperationException($"Activation directory lost {leaving.Type.Name}/{leaving.Key} during hand-over.");
+        }
+
+        Metrics.Removed(reason);
+        Metrics.Created();
+        return true;
+    }
+
     internal void ScheduleRunner(Activation activation)
     {
         Interlocked.Increment(ref _runners);

@@ -64,7 +64,7 @@ public abstract class Grain
         return a.System.Storage.Reminders.DeleteAsync(a.Type.Name, a.Key, name, a.System.StoppingToken);
     }
 
-    /// <summary>Deactivates this activation once the current turn and any queued calls are done.</summary>
+    /// <summary>Deactivates this activation after the current turn; calls already queued go to the next activation.</summary>
     public void DeactivateOnIdle() => Activation.RequestDeactivation();
 
     internal virtual Task LoadStateAsync(CancellationToken cancellationToken) => Task.CompletedTask;

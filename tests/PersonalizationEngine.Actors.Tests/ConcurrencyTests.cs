@@ -83,4 +83,34 @@ public sealed class ConcurrencyTests
         Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), results.Order());
         Assert.Equal(1, host.System.GetStatistics().ActivationsCreated);
     }
+
+    [Fact]
+    public async Task Calls_queued_while_a_grain_deactivates_move_to_the_next_activation_in_order_with_state()
+    {
+        const int senders = 4;
+        const int perSender = 5_000;
+        await using var host = await TestActorHost.StartAsync(b => b.AddGrain<RestlessGrain>().Configure(o => o.MailboxCapacity = 10_000));
+        var grain = host.GetGrain<RestlessGrain>("restless");
+
+        await Task.WhenAll(Enumerable.Range(0, senders).Select(sender => Task.Run(async () =>
+        {
+            var pending = new List<Task>(500);
+            for (var i = 0; i < perSender; i++)
+            {
+                pending.Add(grain.InvokeAsync((sender, (long)i), static (g, m) => g.Record(m.sender, m.Item2)).AsTask());
+                if (pending.Count == 500)
+                {
+                    await Task.WhenAll(pending);
+                    pending.Clear();
+                }
+            }
+
+            await Task.WhenAll(pending);
+        })));
+
+        var (count, violations) = await grain.InvokeAsync(static g => g.Read());
+        Assert.Equal(senders * perSender, count);
+        Assert.Equal(0, violations);
+        Assert.True(host.System.GetStatistics().ActivationsCreated > 10);
+    }
 }

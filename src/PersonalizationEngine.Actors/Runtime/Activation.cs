@@ -195,14 +195,16 @@ internal sealed class Activation : IThreadPoolWorkItem
             Message message;
             lock (this)
             {
+                // DeactivateOnIdle takes effect after the current turn (as in Orleans); calls still queued are
+                // handed over, in order, to the next activation.
+                if (_deactivateRequested && _state == ActivationState.Active)
+                {
+                    _state = ActivationState.Deactivating;
+                    break;
+                }
+
                 if (_count == 0)
                 {
-                    if (_deactivateRequested && _state == ActivationState.Active)
-                    {
-                        _state = ActivationState.Deactivating;
-                        break;
-                    }
-
                     _running = false;
                     System.RunnerStopped();
                     return;
@@ -242,7 +244,7 @@ internal sealed class Activation : IThreadPoolWorkItem
             }
         }
 
-        // A DeactivateOnIdle request with nothing left to do: leave now, still holding the turn token.
+        // Leave now, still holding the turn token.
         _ = DeactivateFromRunnerAsync();
     }
 
@@ -317,20 +319,11 @@ internal sealed class Activation : IThreadPoolWorkItem
             System.Log.WriteBackFailed(ex, Type.Name, Key);
         }
 
-        List<Message>? orphans = TakeQueueAndClose();
-        System.ActivationRemoved(this, reason);
-
-        // Calls that arrived during deactivation follow the key to a fresh activation, which loads the state
-        // just written: the old one left the directory first, so there is never more than one per key.
-        if (orphans is not null)
+        var orphans = TakeQueueAndClose();
+        orphans?.RemoveAll(static m => !m.Forwardable);
+        if (orphans is null || orphans.Count == 0 || !System.TryHandOver(this, orphans, reason))
         {
-            foreach (var m in orphans)
-            {
-                if (m.Forwardable)
-                {
-                    System.Forward(Type, Key, m);
-                }
-            }
+            System.ActivationRemoved(this, reason);
         }
     }
 

@@ -1,0 +1,3 @@
+namespace PersonalizationEngine.Actors.Tests.Grains;
+
+public sealed record Greeting(string Text) : IGreeting;

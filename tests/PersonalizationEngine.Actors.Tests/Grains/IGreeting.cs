@@ -1,0 +1,6 @@
+namespace PersonalizationEngine.Actors.Tests.Grains;
+
+public interface IGreeting
+{
+    string Text { get; }
+}
