@@ -55,6 +55,7 @@ public sealed partial class ContextualBandit
     /// </summary>
     public BanditChoice Choose(ReadOnlySpan<double> context, Random random, IReadOnlyList<int>? eligible = null)
     {
+        CheckDimension(context);
         var count = eligible?.Count ?? _arms.Length;
         if (count == 0)
         {
@@ -117,6 +118,12 @@ public sealed partial class ContextualBandit
     /// <summary>Records a reward (e.g. click = 1) for an arm shown in a context: Sherman–Morrison rank-one update of A⁻¹.</summary>
     public void Update(int arm, ReadOnlySpan<double> context, double reward)
     {
+        CheckDimension(context);
+        if (!double.IsFinite(reward))
+        {
+            throw new ArgumentOutOfRangeException(nameof(reward), "Reward must be a finite number.");
+        }
+
         var state = _arms[arm];
         var d = Settings.Dimension;
         var inverse = state.AInverse;
@@ -159,6 +166,14 @@ public sealed partial class ContextualBandit
         }
 
         return Math.Max(s, 0);
+    }
+
+    private void CheckDimension(ReadOnlySpan<double> context)
+    {
+        if (context.Length != Settings.Dimension)
+        {
+            throw new ArgumentException($"Context has {context.Length} values; the model expects {Settings.Dimension}.", nameof(context));
+        }
     }
 
     private static ArmState Copy(ArmState s) => new(s.Pulls, s.RewardSum, [.. s.B], [.. s.AInverse]);

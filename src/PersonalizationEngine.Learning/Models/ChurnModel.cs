@@ -76,7 +76,34 @@ public sealed record ChurnModel
     public string ToJson() => JsonSerializer.Serialize(this, _json);
 
     public static ChurnModel FromJson(string json) =>
-        JsonSerializer.Deserialize<ChurnModel>(json, _json) ?? throw new InvalidDataException("Empty churn model JSON.");
+        (JsonSerializer.Deserialize<ChurnModel>(json, _json) ?? throw new InvalidDataException("Empty churn model JSON.")).Validated();
+
+    /// <summary>Rejects an artefact whose arrays disagree, so a bad file fails at load rather than mid-scoring.</summary>
+    public ChurnModel Validated()
+    {
+        var d = FeatureNames.Length;
+        if (Means.Length != d || Scales.Length != d)
+        {
+            throw new InvalidDataException($"Model {Version}: {nameof(Means)}/{nameof(Scales)} must have {d} entries, one per feature.");
+        }
+
+        if (Kind == ChurnModelKind.LogisticRegression && Coefficients?.Length != d)
+        {
+            throw new InvalidDataException($"Model {Version}: {nameof(Coefficients)} must have {d} entries.");
+        }
+
+        if (Kind == ChurnModelKind.GradientBoostedTrees && (Trees is null || Trees.Any(t => t.Feature.Any(f => f >= d))))
+        {
+            throw new InvalidDataException($"Model {Version}: {nameof(Trees)} missing or splitting on an unknown feature.");
+        }
+
+        if (!(MediumThreshold <= HighThreshold))
+        {
+            throw new InvalidDataException($"Model {Version}: {nameof(MediumThreshold)} must not exceed {nameof(HighThreshold)}.");
+        }
+
+        return this;
+    }
 
     public void Save(string path)
     {

@@ -123,6 +123,15 @@ public sealed class ContextualBanditTests
     }
 
     [Fact]
+    public void Wrong_context_length_is_rejected()
+    {
+        var bandit = new ContextualBandit(new BanditSettings(BanditAlgorithm.LinUcb, 2, 3));
+
+        Assert.Throws<ArgumentException>(() => bandit.Choose([1.0, 0.0], new Random(1)));
+        Assert.Throws<ArgumentException>(() => bandit.Update(0, [1.0], 1));
+    }
+
+    [Fact]
     public void Control_group_takes_the_configured_share_uniformly()
     {
         var bandit = new ContextualBandit(new BanditSettings(BanditAlgorithm.EpsilonGreedy, 4, 1, Exploration: 0, ControlShare: 0.2));

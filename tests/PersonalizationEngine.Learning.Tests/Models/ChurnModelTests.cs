@@ -70,6 +70,16 @@ public sealed class ChurnModelTests
         Assert.Empty(empty.TopReasons);
     }
 
+    [Fact]
+    public void Loading_an_artefact_with_mismatched_arrays_fails_clearly()
+    {
+        var json = """{"kind":"LogisticRegression","version":"v","featureNames":["a","b"],"means":[0],"scales":[1,1],"coefficients":[1,1]}""";
+
+        var error = Assert.Throws<InvalidDataException>(() => ChurnModel.FromJson(json));
+
+        Assert.Contains("Means", error.Message);
+    }
+
     private sealed class ScoreComparer : IEqualityComparer<ChurnScore>
     {
         public bool Equals(ChurnScore? x, ChurnScore? y) =>
