@@ -2,7 +2,9 @@ namespace PersonalizationEngine.Learning.Trees;
 
 /// <summary>
 /// Gradient boosting settings (Friedman 2001 "Greedy function approximation"; stochastic subsampling from
-/// Friedman 2002). Defaults were tuned on Telco churn inside cross-validation folds.
+/// Friedman 2002). With <see cref="ValidationFraction"/> &gt; 0 that share of the training rows is held out and
+/// boosting stops once its log-loss has not improved for <see cref="EarlyStoppingRounds"/> rounds (the
+/// ensemble is cut back to the best round).
 /// </summary>
 public sealed record GbtOptions(
     int Trees = 300,
@@ -12,4 +14,6 @@ public sealed record GbtOptions(
     int MinSamplesLeaf = 20,
     double L2 = 1.0,
     int MaxBins = 32,
-    int Seed = 42);
+    int Seed = 42,
+    double ValidationFraction = 0,
+    int EarlyStoppingRounds = 20);

@@ -12,6 +12,29 @@ public static class GradientBoostedTrees
     public static GbtModel Fit(IReadOnlyList<double[]> rows, IReadOnlyList<int> labels, GbtOptions? options = null)
     {
         options ??= new GbtOptions();
+        if (options.ValidationFraction > 0)
+        {
+            return FitWithEarlyStopping(rows, labels, options);
+        }
+
+        return Fit(rows, labels, options, validation: null);
+    }
+
+    private static GbtModel FitWithEarlyStopping(IReadOnlyList<double[]> rows, IReadOnlyList<int> labels, GbtOptions options)
+    {
+        var random = new Random(options.Seed ^ 0x5eed);
+        var holdOut = Enumerable.Range(0, rows.Count).Select(_ => random.NextDouble() < options.ValidationFraction).ToArray();
+        var train = Enumerable.Range(0, rows.Count).Where(i => !holdOut[i]).ToArray();
+        var valid = Enumerable.Range(0, rows.Count).Where(i => holdOut[i]).ToArray();
+        return Fit(
+            train.Select(i => rows[i]).ToArray(),
+            train.Select(i => labels[i]).ToArray(),
+            options,
+            (valid.Select(i => rows[i]).ToArray(), valid.Select(i => labels[i]).ToArray()));
+    }
+
+    private static GbtModel Fit(IReadOnlyList<double[]> rows, IReadOnlyList<int> labels, GbtOptions options, (double[][] X, int[] Y)? validation)
+    {
         var n = rows.Count;
         var binner = FeatureBinner.Fit(rows, options.MaxBins);
         var bins = binner.Transform(rows);
@@ -23,6 +46,9 @@ public static class GradientBoostedTrees
         var random = new Random(options.Seed);
         var trees = new List<RegressionTree>(options.Trees);
         var all = Enumerable.Range(0, n).ToArray();
+        var validMargin = validation is { } v0 ? Enumerable.Repeat(baseScore, v0.X.Length).ToArray() : [];
+        var bestLoss = double.MaxValue;
+        var bestCount = 0;
         for (var t = 0; t < options.Trees; t++)
         {
             for (var i = 0; i < n; i++)
@@ -40,8 +66,29 @@ public static class GradientBoostedTrees
             {
                 margin[i] += tree.Predict(rows[i]);
             }
+
+            if (validation is { } v)
+            {
+                double loss = 0;
+                for (var i = 0; i < v.X.Length; i++)
+                {
+                    validMargin[i] += tree.Predict(v.X[i]);
+                    var m = validMargin[i];
+                    loss += Math.Max(m, 0) - m * v.Y[i] + Math.Log(1 + Math.Exp(-Math.Abs(m)));
+                }
+
+                if (loss < bestLoss)
+                {
+                    bestLoss = loss;
+                    bestCount = trees.Count;
+                }
+                else if (trees.Count - bestCount >= options.EarlyStoppingRounds)
+                {
+                    break;
+                }
+            }
         }
 
-        return new GbtModel(baseScore, trees);
+        return new GbtModel(baseScore, validation is null ? trees : trees.GetRange(0, bestCount));
     }
 }

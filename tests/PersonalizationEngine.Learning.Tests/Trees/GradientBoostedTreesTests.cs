@@ -54,6 +54,21 @@ public sealed class GradientBoostedTreesTests
     }
 
     [Fact]
+    public void Early_stopping_cuts_the_ensemble_when_the_held_out_loss_stops_improving()
+    {
+        // Pure-noise labels: nothing generalises, so held-out loss stops improving after a few rounds.
+        var random = new Random(9);
+        var x = Enumerable.Range(0, 2000).Select(_ => new[] { random.NextDouble(), random.NextDouble() }).ToArray();
+        var y = x.Select(_ => random.Next(2)).ToArray();
+
+        var stopped = GradientBoostedTrees.Fit(x, y, new GbtOptions(Trees: 300, MaxDepth: 4, LearningRate: 0.3, MinSamplesLeaf: 5, ValidationFraction: 0.25));
+        var full = GradientBoostedTrees.Fit(x, y, new GbtOptions(Trees: 300, MaxDepth: 4, LearningRate: 0.3, MinSamplesLeaf: 5));
+
+        Assert.Equal(300, full.Trees.Count);
+        Assert.InRange(stopped.Trees.Count, 0, 30);
+    }
+
+    [Fact]
     public void Binning_edges_map_to_raw_thresholds()
     {
         double[][] rows = [[1], [2], [3], [4]];
