@@ -1,0 +1,58 @@
+namespace PersonalizationEngine.Domain.Features;
+
+/// <summary>
+/// Sparse time-bucketed counter keyed by EVENT time, so late and out-of-order events land in the right window.
+/// Buckets are per minute for the last two days (relative to the newest event seen) and per day before that,
+/// and are dropped after the longest window (90 d): the 1 h and 24 h windows are minute-exact, the 7/30/90 d
+/// windows day-exact. Window sums are computed relative to an <c>asOf</c> passed in, never the clock.
+/// </summary>
+public sealed class WindowCounter
+{
+    private const long MinutesPerDay = 1440;
+    private const long MaxAgeMinutes = 91 * MinutesPerDay;
+
+    public List<TimeBucket> Buckets { get; set; } = [];
+    public long NewestMinute { get; set; }
+
+    public void Add(DateTimeOffset at, double amount = 0)
+    {
+        var minute = at.ToUnixTimeSeconds() / 60;
+        if (minute > NewestMinute) NewestMinute = minute;
+        if (minute < NewestMinute - MaxAgeMinutes) return;
+        if (minute < NewestMinute - 2 * MinutesPerDay) minute -= minute % MinutesPerDay;
+        var i = Buckets.FindIndex(b => b.Minute == minute);
+        if (i >= 0) Buckets[i] = Buckets[i] with { Count = Buckets[i].Count + 1, Sum = Buckets[i].Sum + amount };
+        else Buckets.Add(new TimeBucket(minute, 1, amount));
+        Compact();
+    }
+
+    /// <summary>Count and sum of events in (asOf - window, asOf].</summary>
+    public (int Count, double Sum) In(TimeSpan window, DateTimeOffset asOf)
+    {
+        var end = asOf.ToUnixTimeSeconds() / 60;
+        var start = end - (long)window.TotalMinutes;
+        int count = 0; double sum = 0;
+        foreach (var b in Buckets)
+        {
+            if (b.Minute > start && b.Minute <= end) { count += b.Count; sum += b.Sum; }
+        }
+        return (count, sum);
+    }
+
+    private void Compact()
+    {
+        var dayCut = NewestMinute - 2 * MinutesPerDay;
+        var dropCut = NewestMinute - MaxAgeMinutes;
+        Buckets.RemoveAll(b => b.Minute < dropCut);
+        for (var i = 0; i < Buckets.Count; i++)
+        {
+            var b = Buckets[i];
+            if (b.Minute >= dayCut || b.Minute % MinutesPerDay == 0) continue;
+            var day = b.Minute - b.Minute % MinutesPerDay;
+            Buckets.RemoveAt(i--);
+            var j = Buckets.FindIndex(x => x.Minute == day);
+            if (j >= 0) Buckets[j] = Buckets[j] with { Count = Buckets[j].Count + b.Count, Sum = Buckets[j].Sum + b.Sum };
+            else Buckets.Add(b with { Minute = day });
+        }
+    }
+}

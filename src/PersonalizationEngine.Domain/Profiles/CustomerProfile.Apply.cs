@@ -1,0 +1,148 @@
+using PersonalizationEngine.Domain.Events;
+using PersonalizationEngine.Domain.Segments;
+
+namespace PersonalizationEngine.Domain.Profiles;
+
+public sealed partial class CustomerProfile
+{
+    /// <summary>Applies with default settings, taking the event's receipt time as the apply time.</summary>
+    public ApplyResult Apply(CustomerEvent e) => Apply(e, ProfileSettings.Default, e.ReceivedAt);
+
+    /// <summary>
+    /// Applies one standardised event: dedup by id, identifiers, attributes (conflicts by source weight then
+    /// recency), consents, features, custom type counts, then re-evaluates segments and lifecycle as of
+    /// <paramref name="appliedAt"/> (the caller's clock; also used for apply latency).
+    /// </summary>
+    public ApplyResult Apply(CustomerEvent e, ProfileSettings settings, DateTimeOffset appliedAt)
+    {
+        var before = Lifecycle;
+        var hash = EventIdHash.Of(e.EventId);
+        if (RecentEventIds.Contains(hash)) return ApplyResult.DuplicateOf(before);
+        RecentEventIds.Add(hash);
+        if (RecentEventIds.Count > settings.DedupCapacity) RecentEventIds.RemoveAt(0);
+
+        EventCount++;
+        LatencySumSeconds += Math.Max(0, (e.ReceivedAt - e.Timestamp).TotalSeconds);
+        ApplyLatencySumSeconds += Math.Max(0, (appliedAt - e.ReceivedAt).TotalSeconds);
+        AddIdentifiers(e.Identifiers, settings);
+        var changed = new List<string>();
+        var conflicts = ApplyAttributes(e, settings, changed);
+        ApplyConsents(e);
+        if (!EventTypes.IsKnown(e.Type))
+        {
+            CustomTypeCounts ??= new(StringComparer.Ordinal);
+            CustomTypeCounts[e.Type] = CustomTypeCounts.GetValueOrDefault(e.Type) + 1;
+        }
+        State.Apply(e, settings.Features);
+        if (settings.HistoryLimit > 0)
+        {
+            History.Add(e);
+            if (History.Count > settings.HistoryLimit) History.RemoveAt(0);
+        }
+
+        var segmentChanges = EvaluateSegments(appliedAt, settings);
+        return new ApplyResult(true, false, segmentChanges, before, Lifecycle, changed, conflicts);
+    }
+
+    /// <summary>
+    /// Re-evaluates lifecycle and segment membership as of <paramref name="asOf"/>; also for a grain timer,
+    /// since time alone moves a customer into "lapsed".
+    /// </summary>
+    public IReadOnlyList<SegmentChange> EvaluateSegments(DateTimeOffset asOf, ProfileSettings settings)
+    {
+        Lifecycle = State.Lifecycle(asOf, settings.Features);
+        var context = new ProfileConditionContext(this, Features(asOf, settings));
+        var changes = new List<SegmentChange>();
+        foreach (var segment in settings.Segments)
+        {
+            var member = Segments.Contains(segment.Id);
+            context.Evaluating = segment.Id;
+            var now = ConditionEvaluator.Evaluate(segment.Condition, context);
+            if (now == member) continue;
+            if (now) Segments.Add(segment.Id); else Segments.Remove(segment.Id);
+            changes.Add(new SegmentChange(segment.Id, now, asOf));
+        }
+        return changes;
+    }
+
+    private void AddIdentifiers(IReadOnlyDictionary<string, string> identifiers, ProfileSettings settings)
+    {
+        foreach (var (type, value) in identifiers)
+        {
+            if (settings.Identity.IsBlocked(value)) continue;
+            AddIdentifier(type, value, settings);
+        }
+    }
+
+    private void AddIdentifier(string type, string value, ProfileSettings settings)
+    {
+        if (!Identifiers.TryGetValue(type, out var values)) Identifiers[type] = values = [];
+        if (values.Contains(value)) return;
+        var limit = settings.Identity.LimitOf(type);
+        // Limit 1 (user_id, crm_id): the first value stays; the identity decision keeps a second one off
+        // this profile. Larger limits (anonymous ids): the oldest value gives way, as in Segment Unify.
+        if (values.Count >= limit)
+        {
+            if (limit <= 1) return;
+            values.RemoveAt(0);
+        }
+        values.Add(value);
+    }
+
+    private int ApplyAttributes(CustomerEvent e, ProfileSettings settings, List<string> changed)
+    {
+        if (e.Type is not (EventTypes.ProfileUpdate or EventTypes.Signup) || e.Properties.Strings is null) return 0;
+        var source = ChannelNames.ToWire(e.Channel);
+        var conflicts = 0;
+        foreach (var (name, value) in e.Properties.Strings)
+        {
+            var candidate = new AttributeValue
+            {
+                Value = value, Source = source, UpdatedAt = e.Timestamp,
+                Confidence = settings.WeightOf(source) / settings.MaxWeight,
+            };
+            var (wins, conflict) = Resolve(Attributes.GetValueOrDefault(name), candidate, settings);
+            if (conflict) conflicts++;
+            if (wins) { Attributes[name] = candidate; changed.Add(name); }
+        }
+        ConflictCount += conflicts;
+        return conflicts;
+    }
+
+    /// <summary>
+    /// Source weight first, then recency (issue 3). A conflict is two different values from different sources.
+    /// </summary>
+    private static (bool Wins, bool Conflict) Resolve(AttributeValue? current, AttributeValue candidate, ProfileSettings settings)
+    {
+        if (current is null) return (true, false);
+        if (string.Equals(current.Value, candidate.Value, StringComparison.Ordinal))
+            return (candidate.UpdatedAt > current.UpdatedAt && settings.WeightOf(candidate.Source) >= settings.WeightOf(current.Source), false);
+        var conflict = current.Source != candidate.Source;
+        var wc = settings.WeightOf(candidate.Source);
+        var wo = settings.WeightOf(current.Source);
+        var wins = wc > wo || (wc == wo && candidate.UpdatedAt >= current.UpdatedAt);
+        return (wins, conflict);
+    }
+
+    private void ApplyConsents(CustomerEvent e)
+    {
+        var source = ChannelNames.ToWire(e.Channel);
+        if (e.Type == EventTypes.Unsubscribe)
+        {
+            SetConsent("marketing:" + source, false, e.Timestamp, source);
+            return;
+        }
+        if (e.Type != EventTypes.ConsentChange || e.Properties.String("purpose") is not { } purpose) return;
+        var granted = e.Properties.Number("granted") is { } g ? g != 0
+            : bool.TryParse(e.Properties.String("granted"), out var b) && b;
+        var key = e.Properties.String("consent_channel") is { } ch ? purpose + ":" + ch : purpose;
+        SetConsent(key, granted, e.Timestamp, source);
+    }
+
+    private void SetConsent(string key, bool granted, DateTimeOffset at, string source)
+    {
+        // Latest by event time wins, so a late "granted" cannot undo a newer withdrawal.
+        if (Consents.TryGetValue(key, out var current) && current.At > at) return;
+        Consents[key] = new ConsentState(granted, at, source);
+    }
+}

@@ -1,0 +1,65 @@
+using PersonalizationEngine.Domain.Events;
+using PersonalizationEngine.Domain.Features;
+
+namespace PersonalizationEngine.Domain.Profiles;
+
+/// <summary>
+/// The fused customer profile: the CustomerGrain's state (issue 3). Plain serialisable data (public get/set,
+/// System.Text.Json round trip) plus pure methods: <see cref="Apply(CustomerEvent, ProfileSettings, DateTimeOffset)"/>,
+/// <see cref="MergeFrom"/>, <see cref="Split"/>, <see cref="Features"/>. Configuration comes in through
+/// <see cref="ProfileSettings"/>; time always comes in as an argument.
+/// </summary>
+public sealed partial class CustomerProfile
+{
+    public string ProfileId { get; set; } = "";
+    /// <summary>Identifier type -> values, oldest first (bounded by <see cref="Identity.IdentityRules"/> limits).</summary>
+    public Dictionary<string, List<string>> Identifiers { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, AttributeValue> Attributes { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Key: <c>purpose</c> or <c>purpose:channel</c>.</summary>
+    public Dictionary<string, ConsentState> Consents { get; set; } = new(StringComparer.Ordinal);
+    public List<string> Segments { get; set; } = [];
+    public FeatureState State { get; set; } = new();
+    public long EventCount { get; set; }
+    public Dictionary<string, int>? CustomTypeCounts { get; set; }
+    /// <summary>Hashes of the most recent event ids (<see cref="EventIdHash"/>), oldest first.</summary>
+    public List<long> RecentEventIds { get; set; } = [];
+    /// <summary>Applied events kept for unmerge, bounded by <see cref="ProfileSettings.HistoryLimit"/>.</summary>
+    public List<CustomerEvent> History { get; set; } = [];
+    public int ConflictCount { get; set; }
+    public double LatencySumSeconds { get; set; }
+    public double ApplyLatencySumSeconds { get; set; }
+    public LifecycleStage Lifecycle { get; set; }
+
+    public CustomerProfile() { }
+
+    public CustomerProfile(string profileId) => ProfileId = profileId;
+
+    /// <summary>True when every applied event is still in <see cref="History"/> (an exact unmerge is possible).</summary>
+    public bool HistoryComplete => History.Count == EventCount;
+
+    /// <summary>The flat feature view (name -> number) that segments and decisioning read, plus data quality.</summary>
+    public IReadOnlyDictionary<string, double> Features(DateTimeOffset asOf, ProfileSettings? settings = null)
+    {
+        settings ??= ProfileSettings.Default;
+        var f = State.Flatten(asOf, settings.Features);
+        f["event_count"] = EventCount;
+        f["custom_events_total"] = CustomTypeCounts?.Values.Sum() ?? 0;
+        f["dq_completeness"] = Completeness(settings);
+        f["dq_conflicts"] = ConflictCount;
+        if (EventCount > 0)
+        {
+            f["dq_event_latency_s"] = LatencySumSeconds / EventCount;
+            f["dq_apply_latency_s"] = ApplyLatencySumSeconds / EventCount;
+        }
+        return f;
+    }
+
+    /// <summary>Share of <see cref="ProfileSettings.ExpectedAttributes"/> present, plus an e-mail or phone.</summary>
+    public double Completeness(ProfileSettings settings)
+    {
+        var expected = settings.ExpectedAttributes.Count + 1;
+        var present = settings.ExpectedAttributes.Count(Attributes.ContainsKey)
+            + (Identifiers.ContainsKey("email") || Identifiers.ContainsKey("phone") ? 1 : 0);
+        return (double)present / expected;
+    }
+}

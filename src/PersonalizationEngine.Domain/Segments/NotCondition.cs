@@ -1,0 +1,4 @@
+namespace PersonalizationEngine.Domain.Segments;
+
+/// <summary>Negation.</summary>
+public sealed record NotCondition(Condition Child) : Condition;
