@@ -35,6 +35,8 @@ public sealed partial class FeatureState
                 break;
             case EventTypes.AddToCart:
             case EventTypes.RemoveFromCart:
+                // A late cart change from before the last purchase was converted by it: it must not reopen the cart.
+                if (LastPurchaseAt is { } bought && t <= bought) break;
                 var sign = e.Type == EventTypes.AddToCart ? 1 : -1;
                 var qty = (int)(e.Properties.Number("quantity") ?? e.Properties.Items?.Sum(x => x.Quantity) ?? 1);
                 var value = e.Properties.Number("price") is { } p ? p * qty : e.Amount;
