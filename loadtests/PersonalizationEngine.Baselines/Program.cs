@@ -1,0 +1,5 @@
+using PersonalizationEngine.Baselines;
+
+// pe-baseline floor|stateless-pg [--urls http://127.0.0.1:5100] [--ConnectionStrings:Postgres "..."]
+await using var app = BaselineHost.Build(args);
+await app.RunAsync().ConfigureAwait(false);

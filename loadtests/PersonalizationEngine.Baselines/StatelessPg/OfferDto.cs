@@ -1,0 +1,3 @@
+namespace PersonalizationEngine.Baselines.StatelessPg;
+
+public sealed record OfferDto(string OfferId, double Score, double Propensity, IReadOnlyList<string> Reasons);

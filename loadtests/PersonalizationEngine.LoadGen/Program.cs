@@ -1,0 +1,3 @@
+using PersonalizationEngine.LoadGen.Cli;
+
+return await LoadGenCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
