@@ -1,0 +1,144 @@
+using PersonalizationEngine.Domain.Events;
+using PersonalizationEngine.Domain.Identity;
+using PersonalizationEngine.Domain.Profiles;
+using static PersonalizationEngine.Domain.Tests.Ev;
+
+namespace PersonalizationEngine.Domain.Tests.Identity;
+
+public sealed class IdentityResolutionTests
+{
+    /// <summary>A stand-in for the identity grains: identifier -> profile, and the profiles themselves.</summary>
+    private sealed class Graph
+    {
+        private readonly IdentityResolver _resolver = new(new IdentityRules());
+        private int _next;
+        public Dictionary<string, string> Map { get; } = [];
+        public Dictionary<string, CustomerProfile> Profiles { get; } = [];
+
+        public IdentityDecision Ingest(CustomerEvent e)
+        {
+            var d = _resolver.Decide(e.Identifiers, k => Map.GetValueOrDefault(k), id => Profiles[id].Identifiers);
+            if (d.Kind == IdentityDecisionKind.Reject) return d;
+            var target = d.SurvivorProfileId ?? "p" + ++_next;
+            if (!Profiles.TryGetValue(target, out var profile)) Profiles[target] = profile = new CustomerProfile(target);
+            foreach (var m in d.MergedProfileIds)
+            {
+                profile.MergeFrom(Profiles[m], ProfileSettings.Default, e.Timestamp);
+                foreach (var key in Map.Where(x => x.Value == m).Select(x => x.Key).ToList()) Map[key] = target;
+                Profiles.Remove(m);
+            }
+            foreach (var (t, v) in d.Accepted) Map[t + ":" + v] = target;
+            profile.Apply(e with { Identifiers = d.Accepted });
+            return d;
+        }
+    }
+
+    [Fact]
+    public void Three_channels_become_one_profile_when_a_linking_event_arrives()
+    {
+        var g = new Graph();
+        g.Ingest(Make(EventTypes.PageView, T0, Channel.Web, new() { ["anonymous_id"] = "anon-1" }));
+        g.Ingest(Make(EventTypes.EmailOpen, T0.AddHours(1), Channel.Email, new() { ["email"] = "ann@example.com" }));
+        g.Ingest(Purchase(T0.AddHours(2), 30m, new() { ["loyalty_id"] = "L-9" }));
+        Assert.Equal(3, g.Profiles.Count);
+
+        var link = g.Ingest(Make(EventTypes.Login, T0.AddHours(3), Channel.App,
+            new() { ["user_id"] = "u-7", ["email"] = "ann@example.com", ["anonymous_id"] = "anon-1", ["loyalty_id"] = "L-9" }));
+
+        Assert.Equal(IdentityDecisionKind.Merge, link.Kind);
+        // The loyalty id has the highest priority among the mapped identifiers: its profile survives.
+        Assert.Equal("p3", link.SurvivorProfileId);
+        Assert.Equal(["p2", "p1"], link.MergedProfileIds);
+        var one = Assert.Single(g.Profiles.Values);
+        Assert.Equal(4, one.EventCount);
+        Assert.Equal(30, one.Features(T0.AddHours(4))["monetary"]);
+        Assert.Equal(["u-7"], one.Identifiers["user_id"]);
+        Assert.Equal(["anon-1"], one.Identifiers["anonymous_id"]);
+        Assert.All(g.Map.Values, v => Assert.Equal("p3", v));
+    }
+
+    [Fact]
+    public void A_shared_device_does_not_merge_two_users()
+    {
+        var g = new Graph();
+        g.Ingest(Make(EventTypes.Login, T0, ids: new() { ["user_id"] = "alice", ["device_id"] = "kiosk" }));
+        var bob = g.Ingest(Make(EventTypes.Login, T0.AddMinutes(5), ids: new() { ["user_id"] = "bob", ["device_id"] = "kiosk" }));
+        Assert.Equal(IdentityDecisionKind.Create, bob.Kind);
+        var dropped = Assert.Single(bob.Dropped);
+        Assert.Equal("device_id", dropped.Type);
+        Assert.Contains("merge refused", dropped.Reason);
+        Assert.Equal(2, g.Profiles.Count);
+    }
+
+    [Fact]
+    public void Two_profiles_with_different_user_ids_are_not_merged_by_a_shared_email()
+    {
+        var g = new Graph();
+        g.Ingest(Make(EventTypes.Login, T0, ids: new() { ["user_id"] = "u1", ["email"] = "shared@x.com" }));
+        g.Ingest(Make(EventTypes.Login, T0, ids: new() { ["user_id"] = "u2", ["phone"] = "+447700900001" }));
+        var d = g.Ingest(Make(EventTypes.PageView, T0, ids: new() { ["email"] = "shared@x.com", ["phone"] = "+447700900001" }));
+        Assert.Equal(IdentityDecisionKind.Attach, d.Kind);
+        Assert.Equal("p1", d.SurvivorProfileId);
+        Assert.Equal("phone", Assert.Single(d.Dropped).Type);
+        Assert.Equal(2, g.Profiles.Count);
+    }
+
+    [Fact]
+    public void Blocked_values_are_dropped_with_a_reason()
+    {
+        var resolver = new IdentityResolver(new IdentityRules());
+        var d = resolver.Decide(new Dictionary<string, string> { ["user_id"] = "null", ["anonymous_id"] = "anonymous", ["crm_id"] = "-1" },
+            _ => "p-everyone", _ => new Dictionary<string, List<string>>());
+        Assert.Equal(IdentityDecisionKind.Reject, d.Kind);
+        Assert.Equal(3, d.Dropped.Count);
+        Assert.All(d.Dropped, x => Assert.Equal("blocked value", x.Reason));
+    }
+
+    [Fact]
+    public void Unmerge_restores_both_sides_with_their_events()
+    {
+        var settings = ProfileSettings.Default;
+        var a = new CustomerProfile("A");
+        var aIds = new Dictionary<string, string> { ["anonymous_id"] = "anon-a" };
+        a.Apply(Make(EventTypes.PageView, T0, ids: aIds));
+        a.Apply(Purchase(T0.AddDays(1), 10m, aIds));
+        var b = new CustomerProfile("B");
+        var bIds = new Dictionary<string, string> { ["email"] = "bob@x.com", ["user_id"] = "bob" };
+        b.Apply(Attr(T0.AddHours(2), Channel.Crm, "city", "Leeds", bIds));
+        b.Apply(Purchase(T0.AddDays(2), 20m, bIds));
+        var asOf = T0.AddDays(3);
+        var bBefore = b.Features(asOf);
+
+        a.MergeFrom(b, settings, asOf);
+        Assert.Equal(30, a.Features(asOf)["monetary"]);
+        Assert.Equal("Leeds", a.Attributes["city"].Value);
+
+        var (remaining, moved, exact) = a.Split(new HashSet<string> { "email:bob@x.com", "user_id:bob" }, "B2", settings, asOf);
+        Assert.True(exact);
+        Assert.Equal(2, remaining.EventCount);
+        Assert.Equal(10, remaining.Features(asOf)["monetary"]);
+        Assert.False(remaining.Attributes.ContainsKey("city"));
+        Assert.False(remaining.Identifiers.ContainsKey("email"));
+        Assert.Equal("B2", moved.ProfileId);
+        Assert.Equal("Leeds", moved.Attributes["city"].Value);
+        Assert.Equal(["bob@x.com"], moved.Identifiers["email"]);
+        Assert.Equal(bBefore["monetary"], moved.Features(asOf)["monetary"]);
+        Assert.Equal(bBefore["recency_days"], moved.Features(asOf)["recency_days"]);
+    }
+
+    [Fact]
+    public void Hasher_is_keyed_stable_hex_and_masking_hides_the_value()
+    {
+        var h1 = new IdentifierHasher("0123456789abcdef0123456789abcdef"u8.ToArray());
+        var h2 = new IdentifierHasher("another-secret-key-of-32-bytes!!"u8.ToArray());
+        var k = h1.Hash("email", "ann@example.com");
+        Assert.Equal(64, k.Length);
+        Assert.Equal(k, h1.Hash("email", "ann@example.com"));
+        Assert.NotEqual(k, h2.Hash("email", "ann@example.com"));
+        Assert.NotEqual(k, h1.Hash("user_id", "ann@example.com"));
+        Assert.DoesNotContain("ann", k);
+        Assert.Equal("a***@example.com", IdentifierMasker.Mask("email", "ann@example.com"));
+        Assert.Equal("+4***01", IdentifierMasker.Mask("phone", "+447700900001"));
+        Assert.Throws<ArgumentException>(() => new IdentifierHasher([1, 2, 3]));
+    }
+}
