@@ -8,7 +8,7 @@ public sealed record FeatureOptions
     /// <summary>A non-empty cart untouched this long, with no purchase after it, is abandoned.</summary>
     public TimeSpan CartAbandonAfter { get; init; } = TimeSpan.FromHours(1);
     public double AffinityHalfLifeDays { get; init; } = 30;
-    public int AffinityTopK { get; init; } = 8;
+    public int AffinityTopK { get; init; } = 5;
     /// <summary>Expected customer lifespan in years for CLV.</summary>
     public double ExpectedLifespanYears { get; init; } = 3;
     /// <summary>"new": first purchase within this many days.</summary>

@@ -50,7 +50,7 @@ public sealed partial class FeatureState
                 break;
             case EventTypes.PageView:
             case EventTypes.ScreenView:
-                PageViewsWindow.Add(t);
+                PageViews++;
                 break;
             case EventTypes.EmailOpen: EmailOpens++; break;
             case EventTypes.EmailClick: EmailClicks++; break;

@@ -54,6 +54,7 @@ public sealed partial class FeatureState
             ["aov"] = Aov,
             ["clv"] = Clv(asOf, o),
             ["sessions_total"] = Sessions,
+            ["page_views_total"] = PageViews,
             ["cart_items"] = CartItems,
             ["cart_value"] = (double)CartValue,
             ["cart_abandoned"] = CartItems > 0 && CartUpdatedAt is { } cu && asOf - cu >= o.CartAbandonAfter ? 1 : 0,
@@ -89,7 +90,6 @@ public sealed partial class FeatureState
             // Net revenue: refunds count in the window of the refund's own time.
             f["revenue_" + name] = orders.Sum - refunds.Sum;
             f["refunds_" + name] = refunds.Count;
-            f["page_views_" + name] = PageViewsWindow.In(span, asOf).Count;
         }
         if (SessionStart is { } ss)
         {

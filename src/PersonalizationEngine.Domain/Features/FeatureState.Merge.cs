@@ -12,7 +12,8 @@ public sealed partial class FeatureState
         Orders += o.Orders; Gross += o.Gross; Refunds += o.Refunds; RefundAmount += o.RefundAmount;
         FirstPurchaseAt = Min(FirstPurchaseAt, o.FirstPurchaseAt); LastPurchaseAt = Max(LastPurchaseAt, o.LastPurchaseAt);
         FirstSeenAt = Min(FirstSeenAt, o.FirstSeenAt); LastSeenAt = Max(LastSeenAt, o.LastSeenAt);
-        Merge(EventsWindow, o.EventsWindow); Merge(OrdersWindow, o.OrdersWindow); Merge(RefundsWindow, o.RefundsWindow); Merge(PageViewsWindow, o.PageViewsWindow);
+        Merge(EventsWindow, o.EventsWindow); Merge(OrdersWindow, o.OrdersWindow); Merge(RefundsWindow, o.RefundsWindow);
+        PageViews += o.PageViews;
 
         Sessions += o.Sessions;
         ClosedSessionSeconds += o.ClosedSessionSeconds; ClosedSessionPages += o.ClosedSessionPages;
@@ -40,7 +41,7 @@ public sealed partial class FeatureState
     {
         foreach (var b in from.Buckets)
         {
-            for (var n = 0; n < b.Count; n++) into.Add(DateTimeOffset.FromUnixTimeSeconds(b.Minute * 60), n == 0 ? b.Sum : 0);
+            for (var n = 0; n < b.Count; n++) into.Add(DateTimeOffset.FromUnixTimeSeconds(b.Minute * 60L), n == 0 ? b.Sum : 0);
         }
     }
 

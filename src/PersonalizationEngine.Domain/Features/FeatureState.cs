@@ -21,7 +21,7 @@ public sealed partial class FeatureState
     public WindowCounter EventsWindow { get; set; } = new();
     public WindowCounter OrdersWindow { get; set; } = new();
     public WindowCounter RefundsWindow { get; set; } = new();
-    public WindowCounter PageViewsWindow { get; set; } = new();
+    public int PageViews { get; set; }
 
     // Sessions (current session by event time; earlier sessions summarised).
     public DateTimeOffset? SessionStart { get; set; }

@@ -8,21 +8,26 @@ namespace PersonalizationEngine.Domain.Features;
 /// </summary>
 public sealed class WindowCounter
 {
-    private const long MinutesPerDay = 1440;
-    private const long MaxAgeMinutes = 91 * MinutesPerDay;
+    private const int MinutesPerDay = 1440;
+    private const int MaxAgeMinutes = 91 * MinutesPerDay;
 
     public List<TimeBucket> Buckets { get; set; } = [];
-    public long NewestMinute { get; set; }
+    public int NewestMinute { get; set; }
 
     public void Add(DateTimeOffset at, double amount = 0)
     {
-        var minute = at.ToUnixTimeSeconds() / 60;
+        var minute = (int)(at.ToUnixTimeSeconds() / 60);
         if (minute > NewestMinute) NewestMinute = minute;
         if (minute < NewestMinute - MaxAgeMinutes) return;
         if (minute < NewestMinute - 2 * MinutesPerDay) minute -= minute % MinutesPerDay;
         var i = Buckets.FindIndex(b => b.Minute == minute);
         if (i >= 0) Buckets[i] = Buckets[i] with { Count = Buckets[i].Count + 1, Sum = Buckets[i].Sum + amount };
-        else Buckets.Add(new TimeBucket(minute, 1, amount));
+        else
+        {
+            // Grow by a few slots instead of doubling: thousands of profiles each waste half a list otherwise.
+            if (Buckets.Count == Buckets.Capacity) Buckets.Capacity = Buckets.Count + 4;
+            Buckets.Add(new TimeBucket(minute, 1, amount));
+        }
         Compact();
     }
 

@@ -1,0 +1,38 @@
+using PersonalizationEngine.Domain.Profiles;
+using Xunit.Abstractions;
+
+namespace PersonalizationEngine.Domain.Tests.Profiles;
+
+/// <summary>
+/// Memory per customer profile (issue 3 "must show" 4: goal 4 KB): GC heap delta over many profiles each
+/// fed the 30 events of <see cref="RealisticCustomer"/>. The figure is printed, not asserted tightly (heap
+/// deltas vary); run larger with PE_DOMAIN_MEMORY_PROFILES=10000.
+/// </summary>
+[Collection(nameof(MemoryCollection))]
+public sealed class ProfileMemoryMeasurement(ITestOutputHelper output)
+{
+    private static readonly DateTimeOffset Start = new(2026, 9, 1, 9, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(64)]
+    public void Bytes_per_profile_with_a_realistic_feature_set(int historyLimit)
+    {
+        var count = int.TryParse(Environment.GetEnvironmentVariable("PE_DOMAIN_MEMORY_PROFILES"), out var n) ? n : 1000;
+        var settings = new ProfileSettings { HistoryLimit = historyLimit };
+        var profiles = new CustomerProfile[count];
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        for (var i = 0; i < count; i++)
+        {
+            var p = new CustomerProfile("profile-" + i);
+            foreach (var e in RealisticCustomer.Events(i, Start)) p.Apply(e, settings, e.ReceivedAt);
+            profiles[i] = p;
+        }
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        var perProfile = (after - before) / (double)count;
+        output.WriteLine($"history {historyLimit}: {perProfile:0} bytes per profile over {count} profiles");
+        Assert.Equal(30, profiles[^1].EventCount);
+        Assert.InRange(perProfile, 500, historyLimit == 0 ? 8192 : 65536);
+        GC.KeepAlive(profiles);
+    }
+}
