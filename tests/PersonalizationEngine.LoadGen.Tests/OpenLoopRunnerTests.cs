@@ -27,6 +27,13 @@ public sealed class OpenLoopRunnerTests
     }
 
     [Fact]
+    public void Spike_schedule_total_is_exact()
+    {
+        var rate = ArrivalSchedule.Spike(500, 10, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        Assert.Equal(12_000, ArrivalSchedule.Generate(rate, TimeSpan.FromSeconds(6), new FixedSource()).Count());
+    }
+
+    [Fact]
     public async Task Runner_issues_rate_times_duration_requests()
     {
         var sender = new FakeSender(TimeSpan.Zero);

@@ -1,27 +1,38 @@
 namespace PersonalizationEngine.LoadGen.Workload;
 
 /// <summary>
-/// Constant-rate arrivals with a piecewise rate (a spike is a step up and back). Each interval is
-/// 1/rate at the time of the previous arrival, so a step changes spacing from the next request on.
+/// Constant-rate arrivals with a piecewise rate (a spike is a step up and back). Within a stretch of constant
+/// rate the n-th arrival is at start + n/rate (computed, not summed, so rounding cannot add an extra request);
+/// a step changes spacing from the next request on.
 /// </summary>
 public static class ArrivalSchedule
 {
     public static IEnumerable<ScheduledRequest> Generate(Func<TimeSpan, double> ratePerSecond, TimeSpan duration, IRequestSource source)
     {
-        var t = 0.0;
-        // Summing 1/rate drifts by a few ulps; without the margin 0.1 s at 100/s would yield an 11th arrival.
+        // A margin below the end so 0.1 s at 100/s is 10 arrivals, not 11 by a few ulps.
         var end = duration.TotalSeconds - 1e-9;
+        var t = 0.0;
+        var stretchStart = 0.0;
+        var stretchRate = ratePerSecond(TimeSpan.Zero);
+        long n = 0;
         while (t < end)
         {
             var rate = ratePerSecond(TimeSpan.FromSeconds(t));
+            if (rate != stretchRate)
+            {
+                (stretchStart, stretchRate, n) = (t, rate, 0);
+            }
+
             if (rate <= 0)
             {
                 t += 0.001;
+                stretchStart = t;
                 continue;
             }
 
             yield return new ScheduledRequest(TimeSpan.FromSeconds(t), source.Next());
-            t += 1.0 / rate;
+            n++;
+            t = stretchStart + (n / rate);
         }
     }
 
