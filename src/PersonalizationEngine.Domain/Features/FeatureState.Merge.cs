@@ -50,7 +50,7 @@ public sealed partial class FeatureState
         if (from.Scores.Count == 0) return;
         if (into.Scores.Count == 0) into.Reference = from.Reference;
         var scale = Math.Pow(2, (from.Reference - into.Reference).TotalDays / 30);
-        foreach (var (k, v) in from.Scores) into.Scores[k] = into.Scores.GetValueOrDefault(k) + v * scale;
+        foreach (var (k, v) in from.Scores) into.AddScaled(k, v * scale);
     }
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;

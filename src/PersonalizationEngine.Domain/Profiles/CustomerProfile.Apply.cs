@@ -77,7 +77,7 @@ public sealed partial class CustomerProfile
 
     private void AddIdentifier(string type, string value, ProfileSettings settings)
     {
-        if (!Identifiers.TryGetValue(type, out var values)) Identifiers[type] = values = [];
+        if (!Identifiers.TryGetValue(type, out var values)) Identifiers[type] = values = new List<string>(1);
         if (values.Contains(value)) return;
         var limit = settings.Identity.LimitOf(type);
         // Limit 1 (user_id, crm_id): the first value stays; the identity decision keeps a second one off

@@ -128,7 +128,7 @@ public sealed class FeatureCalculationTests
         for (var i = 0; i < 10; i++) k.Add("c" + i, T0, i + 1, 30, 8);
         Assert.Equal(8, k.Scores.Count);
         Assert.Equal("c9", k.Top);
-        Assert.False(k.Scores.ContainsKey("c0"));
+        Assert.False(k.Contains("c0"));
     }
 
     [Fact]
