@@ -18,6 +18,7 @@ public class ProfileApplyBenchmarks
     private Condition _rule = null!;
     private ProfileConditionContext _context = null!;
     private long _n;
+    private CustomerEvent[] _customer = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -27,6 +28,24 @@ public class ProfileApplyBenchmarks
         _rule = ConditionParser.ParseJson(
             """{"all":[{"feature":"orders_90d","op":">=","value":3},{"attr":"country","op":"in","value":["GB","IE"]}]}""").Condition!;
         _context = new ProfileConditionContext(_profile, _profile.Features(_start.AddDays(2), _settings));
+        // A customer's first 30 events over 60 days: views, cart adds, purchases, e-mail, a CRM update.
+        _customer = [.. Enumerable.Range(0, 30).Select(i => (i % 10) switch
+        {
+            3 => PageView(i) with { Type = EventTypes.AddToCart, Properties = new EventProperties().Set("price", 20m).Set("quantity", 1m).Set("category", "c" + i % 4) },
+            7 => PageView(i) with { Type = EventTypes.Purchase, Properties = new EventProperties().Set("amount", 40m).Set("currency", "GBP").Set("category", "c" + i % 4) },
+            9 => PageView(i) with { Type = EventTypes.ProfileUpdate, Channel = Channel.Crm, Properties = new EventProperties().Set("country", "GB") },
+            5 => PageView(i) with { Type = EventTypes.EmailOpen, Channel = Channel.Email },
+            _ => PageView(i),
+        }).Select((e, i) => e with { Timestamp = _start.AddHours(47 * i), ReceivedAt = _start.AddHours(47 * i) })];
+    }
+
+    /// <summary>One op = a new profile receiving 30 realistic events; divide by 30 for the cost per event.</summary>
+    [Benchmark]
+    public long ThirtyEventCustomer()
+    {
+        var p = new CustomerProfile("c");
+        foreach (var e in _customer) p.Apply(e, _settings, e.ReceivedAt);
+        return p.EventCount;
     }
 
     private static CustomerEvent PageView(long i) => new()
@@ -39,8 +58,9 @@ public class ProfileApplyBenchmarks
         ReceivedAt = _start.AddMinutes(i),
     };
 
+    /// <summary>Worst case: a profile hit by an event every minute for days (thousands of minute buckets).</summary>
     [Benchmark]
-    public ApplyResult ApplyPageView()
+    public ApplyResult ApplyPageViewToHotProfile()
     {
         var i = 1000 + Interlocked.Increment(ref _n);
         return _profile.Apply(PageView(i), _settings, _start.AddMinutes(i));

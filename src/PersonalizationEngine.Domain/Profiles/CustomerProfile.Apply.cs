@@ -18,7 +18,7 @@ public sealed partial class CustomerProfile
         var before = Lifecycle;
         var hash = EventIdHash.Of(e.EventId);
         if (RecentEventIds.Contains(hash)) return ApplyResult.DuplicateOf(before);
-        if (RecentEventIds.Count == RecentEventIds.Capacity) RecentEventIds.Capacity = RecentEventIds.Count + 8;
+        if (RecentEventIds.Count == RecentEventIds.Capacity) RecentEventIds.Capacity = Math.Min(settings.DedupCapacity + 1, RecentEventIds.Count + 8);
         RecentEventIds.Add(hash);
         if (RecentEventIds.Count > settings.DedupCapacity) RecentEventIds.RemoveAt(0);
 
