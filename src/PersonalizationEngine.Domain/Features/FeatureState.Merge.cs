@@ -7,7 +7,7 @@ public sealed partial class FeatureState
     /// exactly; affinities are rescaled to this reference time; of the two current sessions the later one
     /// stays current and the other is closed.
     /// </summary>
-    public void MergeFrom(FeatureState o)
+    public void MergeFrom(FeatureState o, FeatureOptions options)
     {
         Orders += o.Orders; Gross += o.Gross; Refunds += o.Refunds; RefundAmount += o.RefundAmount;
         FirstPurchaseAt = Min(FirstPurchaseAt, o.FirstPurchaseAt); LastPurchaseAt = Max(LastPurchaseAt, o.LastPurchaseAt);
@@ -28,8 +28,8 @@ public sealed partial class FeatureState
         {
             CartItems = o.CartItems; CartValue = o.CartValue; CartUpdatedAt = o.CartUpdatedAt;
         }
-        MergeAffinity(Categories, o.Categories);
-        MergeAffinity(Brands, o.Brands);
+        MergeAffinity(Categories, o.Categories, options);
+        MergeAffinity(Brands, o.Brands, options);
         for (var i = 0; i < ChannelCounts.Length; i++) ChannelCounts[i] += o.ChannelCounts[i];
         for (var i = 0; i < HourCounts.Length; i++) HourCounts[i] += o.HourCounts[i];
         EmailOpens += o.EmailOpens; EmailClicks += o.EmailClicks; EmailSends += o.EmailSends;
@@ -45,12 +45,13 @@ public sealed partial class FeatureState
         }
     }
 
-    private static void MergeAffinity(DecayedTopK into, DecayedTopK from)
+    private static void MergeAffinity(DecayedTopK into, DecayedTopK from, FeatureOptions options)
     {
         if (from.Scores.Count == 0) return;
         if (into.Scores.Count == 0) into.Reference = from.Reference;
-        var scale = Math.Pow(2, (from.Reference - into.Reference).TotalDays / 30);
+        var scale = Math.Pow(2, (from.Reference - into.Reference).TotalDays / options.AffinityHalfLifeDays);
         foreach (var (k, v) in from.Scores) into.AddScaled(k, v * scale);
+        while (into.Scores.Count > options.AffinityTopK) into.Scores.Remove(into.Scores.MinBy(p => p.Score));
     }
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;

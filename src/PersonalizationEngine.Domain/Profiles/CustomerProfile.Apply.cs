@@ -57,7 +57,6 @@ public sealed partial class CustomerProfile
         foreach (var segment in settings.Segments)
         {
             var member = Segments.Contains(segment.Id);
-            context.Evaluating = segment.Id;
             var now = ConditionEvaluator.Evaluate(segment.Condition, context);
             if (now == member) continue;
             if (now) Segments.Add(segment.Id); else Segments.Remove(segment.Id);

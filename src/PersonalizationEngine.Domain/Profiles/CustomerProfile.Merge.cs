@@ -35,7 +35,7 @@ public sealed partial class CustomerProfile
         EventCount += other.EventCount;
         LatencySumSeconds += other.LatencySumSeconds;
         ApplyLatencySumSeconds += other.ApplyLatencySumSeconds;
-        State.MergeFrom(other.State);
+        State.MergeFrom(other.State, settings.Features);
         var segmentChanges = EvaluateSegments(asOf, settings);
         return new ApplyResult(true, false, segmentChanges, before, Lifecycle, changed, conflicts);
     }

@@ -5,9 +5,6 @@ namespace PersonalizationEngine.Domain.Profiles;
 /// <summary>The condition context of a profile: its features, attribute values, segments and consents.</summary>
 public sealed class ProfileConditionContext(CustomerProfile profile, IReadOnlyDictionary<string, double> features) : IConditionContext
 {
-    /// <summary>The segment being evaluated: a reference to itself reads the previous membership.</summary>
-    public string? Evaluating { get; set; }
-
     public bool TryGetFeature(string name, out double value) => features.TryGetValue(name, out value);
 
     public string? GetAttribute(string name) => profile.Attributes.TryGetValue(name, out var a) ? a.Value : null;
