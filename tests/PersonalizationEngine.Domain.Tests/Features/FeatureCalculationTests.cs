@@ -179,6 +179,7 @@ public sealed class FeatureCalculationTests
     [InlineData(new[] { 10 }, LifecycleStage.New)]
     [InlineData(new[] { 60, 10 }, LifecycleStage.Active)]
     [InlineData(new[] { 80, 60, 40, 20, 10 }, LifecycleStage.Loyal)]
+    [InlineData(new[] { 60, 40, 20, 10 }, LifecycleStage.Active)]
     [InlineData(new[] { 150, 100 }, LifecycleStage.AtRisk)]
     [InlineData(new[] { 300, 200 }, LifecycleStage.Lapsed)]
     public void Lifecycle_stage_thresholds(int[] purchaseDaysAgo, LifecycleStage expected)
