@@ -137,21 +137,25 @@ public sealed partial class ActorSystem : IGrainFactory, IAsyncDisposable
             return false;
         }
 
+        // The successor holds its turn token until it is in the directory: it must not run (and perhaps leave
+        // itself) before it is the key's registered activation.
         var successor = new Activation(this, leaving.Type, leaving.Key);
-        foreach (var m in orphans)
-        {
-            Interlocked.Increment(ref _queued);
-            successor.TryEnqueue(m, bypassCapacity: true);
-        }
-
+        Interlocked.Add(ref _queued, orphans.Count);
+        successor.AdoptHeld(orphans);
         if (!leaving.Type.Activations.TryUpdate(leaving.Key, successor, leaving))
         {
             // Unreachable while the leaving activation owns the key; kept so a broken invariant is loud.
-            throw new InvalidOperationException($"Activation directory lost {leaving.Type.Name}/{leaving.Key} during hand-over.");
+            foreach (var m in orphans)
+            {
+                m.Fail(new InvalidOperationException($"Activation directory lost {leaving.Type.Name}/{leaving.Key} during hand-over."));
+            }
+
+            return false;
         }
 
         Metrics.Removed(reason);
         Metrics.Created();
+        ScheduleRunner(successor);
         return true;
     }
 

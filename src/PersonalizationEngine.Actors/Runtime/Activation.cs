@@ -74,6 +74,17 @@ internal sealed class Activation : IThreadPoolWorkItem
         return EnqueueResult.Queued;
     }
 
+    /// <summary>Queues calls handed over from the previous activation and takes the turn token without scheduling.</summary>
+    public void AdoptHeld(List<Message> messages)
+    {
+        lock (this)
+        {
+            _queue = new Queue<Message>(messages);
+            _count = messages.Count;
+            _running = true;
+        }
+    }
+
     /// <summary>Takes the turn token for a call run on the caller's thread; only when nothing is queued or running.</summary>
     public bool TryEnterInline()
     {
