@@ -30,6 +30,7 @@ public abstract class Grain<TState> : Grain
     public async Task WriteStateAsync()
     {
         var a = Activation;
+        OnWritingState();
         var bytes = a.System.Serializer.Serialize(State);
 
         // Cleared before the write so a change made while it is in flight is not lost; restored on failure.
@@ -43,6 +44,15 @@ public abstract class Grain<TState> : Grain
             _dirty = true;
             throw;
         }
+    }
+
+    /// <summary>
+    /// Runs inside the turn just before the state is serialised for a write (explicit, write-behind, idle
+    /// collection, shedding or shutdown): the place to bring a derived form of the state up to date, for example
+    /// to seal (encrypt) it.
+    /// </summary>
+    protected virtual void OnWritingState()
+    {
     }
 
     /// <summary>Deletes the stored record and resets the state to a new instance (version 0).</summary>

@@ -75,6 +75,18 @@ public sealed class EventStandardizer(EventValidationOptions options)
         return ts;
     }
 
+    /// <summary>
+    /// The standard form of one identifier value (e-mail lower case, phone E.164, others trimmed), or null when
+    /// it is not valid for its type. <paramref name="type"/> is already lower case. Lookups by identifier use this
+    /// so <c>email:A@B.com</c> finds what an event sent as <c>a@b.com</c>.
+    /// </summary>
+    public string? NormalizeIdentifier(string type, string rawValue) => type switch
+    {
+        "email" => IdentifierNormalizer.Email(rawValue, options.GmailDotRule),
+        "phone" => IdentifierNormalizer.Phone(rawValue, options.DefaultCountryCallingCode),
+        _ => rawValue.Trim(),
+    };
+
     private Dictionary<string, string> StandardizeIdentifiers(Dictionary<string, string?>? raw, List<ValidationError> errors)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -95,12 +107,7 @@ public sealed class EventStandardizer(EventValidationOptions options)
             if (type.Length == 0 || type.Length > 64) { errors.Add(new("identifiers", "Identifier type must be 1 to 64 characters.")); continue; }
             if (string.IsNullOrWhiteSpace(rawValue)) { errors.Add(new(field, "Identifier value is empty.")); continue; }
             if (rawValue.Length > options.MaxStringLength) { errors.Add(new(field, $"Identifier is longer than {options.MaxStringLength} characters.")); continue; }
-            string? value = type switch
-            {
-                "email" => IdentifierNormalizer.Email(rawValue, options.GmailDotRule),
-                "phone" => IdentifierNormalizer.Phone(rawValue, options.DefaultCountryCallingCode),
-                _ => rawValue.Trim(),
-            };
+            var value = NormalizeIdentifier(type, rawValue);
             if (value is null)
             {
                 errors.Add(new(field, type == "email"

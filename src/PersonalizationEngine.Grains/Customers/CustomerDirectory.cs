@@ -1,0 +1,61 @@
+using PersonalizationEngine.Actors;
+using PersonalizationEngine.Domain.Events;
+using PersonalizationEngine.Grains.Identity;
+using PersonalizationEngine.Grains.Protection;
+
+namespace PersonalizationEngine.Grains.Customers;
+
+/// <summary>How a customer reference (<c>type:value</c> or a profile id) resolved.</summary>
+public sealed record CustomerRefResult(string? ProfileId, ValidationError? Error)
+{
+    public bool Found => ProfileId is not null;
+}
+
+/// <summary>
+/// Finds the live profile for a reference: an identifier <c>type:value</c> (normalised the same way events
+/// are, then looked up by its keyed hash) or the engine's own profile id; merge forwarding is followed.
+/// </summary>
+public sealed class CustomerDirectory(IGrainFactory grains, EngineKeys keys, Ingestion.IngestionService ingestion)
+{
+    public async Task<CustomerRefResult> ResolveAsync(string reference)
+    {
+        reference = reference.Trim();
+        if (reference.Length is 0 or > 1100)
+        {
+            return new(null, new ValidationError("ref", "A customer reference is an identifier 'type:value' or a profile id."));
+        }
+        string profileId;
+        var colon = reference.IndexOf(':');
+        if (colon < 0 || reference.StartsWith("profile:", StringComparison.Ordinal))
+        {
+            profileId = colon < 0 ? reference : reference[(colon + 1)..];
+        }
+        else
+        {
+            var type = reference[..colon].Trim().ToLowerInvariant();
+            var value = ingestion.Standardizer.NormalizeIdentifier(type, reference[(colon + 1)..]);
+            if (type.Length == 0 || value is null || value.Length == 0)
+            {
+                return new(null, new ValidationError("ref", $"'{type}' value is not a valid identifier of that type."));
+            }
+            var hasher = await keys.HasherAsync().ConfigureAwait(false);
+            var owner = await grains.GetGrain<IdentityGrain>(hasher.Hash(type, value)).InvokeAsync(static g => g.Get()).ConfigureAwait(false);
+            if (owner is null)
+            {
+                return new(null, null);
+            }
+            profileId = owner;
+        }
+        for (var hop = 0; hop < 8; hop++)
+        {
+            var (exists, next) = await grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g => (g.Exists, g.MergedInto)).ConfigureAwait(false);
+            if (next is not null)
+            {
+                profileId = next;
+                continue;
+            }
+            return exists ? new(profileId, null) : new(null, null);
+        }
+        return new(null, null);
+    }
+}

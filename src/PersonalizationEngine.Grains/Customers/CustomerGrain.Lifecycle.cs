@@ -1,0 +1,100 @@
+using System.Text.Json;
+using PersonalizationEngine.Domain.Events;
+using PersonalizationEngine.Domain.Profiles;
+using PersonalizationEngine.Grains.Protection;
+
+namespace PersonalizationEngine.Grains.Customers;
+
+public sealed partial class CustomerGrain
+{
+    private async ValueTask<CustomerKeyStore> KeyStoreAsync() => new(storage, await keys.ProtectorAsync().ConfigureAwait(false));
+
+    /// <summary>
+    /// Merge step 1 (on the profile that disappears): writes a snapshot and hands over a copy of the profile
+    /// with the journal position it includes. Null when the profile does not exist (or already moved).
+    /// </summary>
+    public async Task<MergeExport?> ExportForMergeAsync()
+    {
+        if (!Exists)
+        {
+            return null;
+        }
+        await WriteStateAsync().ConfigureAwait(false);
+        var copy = JsonSerializer.Deserialize<CustomerProfile>(JsonSerializer.SerializeToUtf8Bytes(_profile, Json), Json)!;
+        return new MergeExport(copy, State.JournalSequence);
+    }
+
+    /// <summary>
+    /// Merge step 2 (on the survivor): fuses the exported profile in and writes the snapshot before answering,
+    /// so the merged data is durable here before the other side lets go of it. Idempotent per source profile.
+    /// </summary>
+    public async Task AbsorbAsync(MergeExport export)
+    {
+        if (State.MergedInto is not null)
+        {
+            throw new InvalidOperationException($"Profile {Key} was itself merged into {State.MergedInto}.");
+        }
+        var from = export.Profile.ProfileId;
+        if (State.Absorbed?.Contains(from) == true)
+        {
+            return;
+        }
+        _dataKey ??= await (await KeyStoreAsync().ConfigureAwait(false)).CreateAsync(Key, CancellationToken.None).ConfigureAwait(false);
+        _profile ??= new CustomerProfile(Key);
+        _profile.MergeFrom(export.Profile, Settings, Time.GetUtcNow());
+        (State.Absorbed ??= []).Add(from);
+        await SnapshotAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Merge step 3 (on the profile that disappears): records where it went, destroys its data and key, and
+    /// returns the events it applied after the export so the caller can forward them to the survivor.
+    /// </summary>
+    public async Task<IReadOnlyList<CustomerEvent>> CompleteMergeAsync(string survivorId, long exportedSequence)
+    {
+        if (State.MergedInto is not null)
+        {
+            return [];
+        }
+        var late = new List<CustomerEvent>();
+        if (_dataKey is not null)
+        {
+            await foreach (var entry in storage.Journal.ReadAsync(Key, exportedSequence).ConfigureAwait(false))
+            {
+                late.Add(JsonSerializer.Deserialize<CustomerEvent>(CustomerDataProtector.Open(_dataKey, Key, entry.Payload), Json)!);
+            }
+        }
+        State.MergedInto = survivorId;
+        State.Sealed = null;
+        State.Absorbed = null;
+        _profile = null;
+        await WriteStateAsync().ConfigureAwait(false);
+        await DestroyDataAsync().ConfigureAwait(false);
+        return late;
+    }
+
+    /// <summary>
+    /// Erasure: returns the identifiers (so the caller can drop their links) and deletes the journal stream, the
+    /// snapshot and the data key. Nothing of this person stays readable, backups included.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, List<string>>> EraseAsync()
+    {
+        var identifiers = _profile?.Identifiers ?? new Dictionary<string, List<string>>();
+        await DestroyDataAsync().ConfigureAwait(false);
+        await ClearStateAsync().ConfigureAwait(false);
+        _profile = null;
+        _sinceSnapshot = 0;
+        DeactivateOnIdle();
+        return identifiers;
+    }
+
+    private async Task DestroyDataAsync()
+    {
+        await storage.Journal.DeleteStreamAsync(Key).ConfigureAwait(false);
+        await (await KeyStoreAsync().ConfigureAwait(false)).DestroyAsync(Key, CancellationToken.None).ConfigureAwait(false);
+        _dataKey = null;
+    }
+
+    /// <summary>The full, unmasked profile for a GDPR access request (export).</summary>
+    public CustomerProfile? ExportProfile() => Exists ? _profile : null;
+}

@@ -1,0 +1,15 @@
+namespace PersonalizationEngine.Grains.Customers;
+
+/// <summary>
+/// What a customer grain stores: its profile sealed with the customer's data key, the last journal sequence
+/// the snapshot includes, and, once merged into another profile, where it went.
+/// </summary>
+public sealed class CustomerGrainState
+{
+    public byte[]? Sealed { get; set; }
+    public long JournalSequence { get; set; }
+    public string? MergedInto { get; set; }
+
+    /// <summary>Profiles already folded into this one (so a merge retried after a crash is not applied twice).</summary>
+    public List<string>? Absorbed { get; set; }
+}

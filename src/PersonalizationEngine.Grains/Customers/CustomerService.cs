@@ -1,0 +1,34 @@
+using PersonalizationEngine.Actors;
+using PersonalizationEngine.Domain.Profiles;
+using PersonalizationEngine.Grains.Identity;
+using PersonalizationEngine.Grains.Protection;
+
+namespace PersonalizationEngine.Grains.Customers;
+
+/// <summary>Customer-level operations that span grains: erasure (profile, journal, key and identifier links).</summary>
+public sealed class CustomerService(IGrainFactory grains, EngineKeys keys)
+{
+    public Task<ProfileView?> GetProfileAsync(string profileId) =>
+        grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g => g.GetProfile()).AsTask();
+
+    /// <summary>GDPR access: the full profile with clear identifiers, serialised inside the grain's turn.</summary>
+    public Task<CustomerProfile?> ExportAsync(string profileId) =>
+        grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g =>
+            g.ExportProfile() is { } p
+                ? System.Text.Json.JsonSerializer.Deserialize<CustomerProfile>(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(p))
+                : null).AsTask();
+
+    /// <summary>Erases a customer: every identifier link, the journal stream, the snapshot and its data key.</summary>
+    public async Task EraseAsync(string profileId)
+    {
+        var identifiers = await grains.GetGrain<CustomerGrain>(profileId).CallAsync(g => g.EraseAsync()).ConfigureAwait(false);
+        var hasher = await keys.HasherAsync().ConfigureAwait(false);
+        foreach (var (type, values) in identifiers)
+        {
+            foreach (var value in values)
+            {
+                await grains.GetGrain<IdentityGrain>(hasher.Hash(type, value)).CallAsync(g => g.ReleaseAsync(profileId)).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using PersonalizationEngine.Domain.Events;
+using PersonalizationEngine.Domain.Profiles;
+
+namespace PersonalizationEngine.Grains;
+
+/// <summary>Engine settings (configuration section <c>Engine</c>).</summary>
+public sealed class EngineOptions
+{
+    public const string Section = "Engine";
+
+    /// <summary>
+    /// Base64 of 32 bytes: wraps every customer's data key (envelope encryption of personal data at rest).
+    /// When absent the engine generates one and keeps it in the store (fine for a demo, not for production:
+    /// set <c>Engine__MasterKey</c> from a secret store).
+    /// </summary>
+    public string? MasterKey { get; set; }
+
+    /// <summary>Base64 of at least 16 bytes: the HMAC key of identifier lookups. Generated and stored when absent.</summary>
+    public string? IdentifierKey { get; set; }
+
+    /// <summary>A customer's snapshot is written (and its journal trimmed) after this many new events.</summary>
+    public int SnapshotEveryEvents { get; set; } = 100;
+
+    /// <summary>How many identity re-resolutions an event may need (merges racing) before it is refused.</summary>
+    public int MaxResolveAttempts { get; set; } = 4;
+
+    public ProfileSettings Profile { get; set; } = ProfileSettings.Default;
+
+    public EventValidationOptions Validation { get; set; } = new() { DefaultCountryCallingCode = "44" };
+}

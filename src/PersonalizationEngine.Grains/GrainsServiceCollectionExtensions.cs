@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PersonalizationEngine.Actors;
+using PersonalizationEngine.Grains;
+using PersonalizationEngine.Grains.Customers;
+using PersonalizationEngine.Grains.Identity;
+using PersonalizationEngine.Grains.Ingestion;
+using PersonalizationEngine.Grains.Protection;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class GrainsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the actor system with the engine's grains and the services the gateway calls (ingestion,
+    /// customer directory, customer operations). Storage must be registered separately (AddEngineStorage).
+    /// </summary>
+    public static IServiceCollection AddEngineGrains(this IServiceCollection services, IConfiguration configuration, Action<ActorSystemBuilder>? configure = null)
+    {
+        var engine = configuration.GetSection(EngineOptions.Section);
+        services.AddOptions<EngineOptions>().Configure(o =>
+        {
+            o.MasterKey = engine["MasterKey"] ?? o.MasterKey;
+            o.IdentifierKey = engine["IdentifierKey"] ?? o.IdentifierKey;
+            if (engine["SnapshotEveryEvents"] is { } every) o.SnapshotEveryEvents = int.Parse(every, System.Globalization.CultureInfo.InvariantCulture);
+        });
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<EngineKeys>();
+        services.TryAddSingleton<IngestionService>();
+        services.TryAddSingleton<CustomerDirectory>();
+        services.TryAddSingleton<CustomerService>();
+        services.AddActorSystem(b =>
+        {
+            b.AddGrain(sp => ActivatorUtilities.CreateInstance<CustomerGrain>(sp));
+            b.AddGrain<IdentityGrain>();
+            var section = configuration.GetSection("Actors");
+            b.Configure(o =>
+            {
+                if (section["IdleTimeout"] is { } idle) o.IdleTimeout = TimeSpan.Parse(idle, System.Globalization.CultureInfo.InvariantCulture);
+                if (section["MaxActivations"] is { } max) o.MaxActivations = int.Parse(max, System.Globalization.CultureInfo.InvariantCulture);
+                if (section["WriteBehindInterval"] is { } wb) o.WriteBehindInterval = TimeSpan.Parse(wb, System.Globalization.CultureInfo.InvariantCulture);
+            });
+            configure?.Invoke(b);
+        });
+        return services;
+    }
+}

@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+using PersonalizationEngine.Actors;
+using PersonalizationEngine.Domain.Events;
+using PersonalizationEngine.Domain.Identity;
+using PersonalizationEngine.Grains.Customers;
+using PersonalizationEngine.Grains.Identity;
+
+namespace PersonalizationEngine.Grains.Ingestion;
+
+/// <summary>
+/// The ingestion pipeline the gateway calls: standardise each event, resolve its identifiers to a profile
+/// (identity grains; merging profiles an event links), then hand each profile its events in order. An item
+/// is reported accepted only after its customer grain journaled it durably.
+/// </summary>
+public sealed class IngestionService
+{
+    private static readonly Meter Meter = new("PersonalizationEngine.Ingestion");
+    private static readonly Counter<long> EventsCounter = Meter.CreateCounter<long>("pe_events", "events", "Events by outcome.");
+    private static readonly Counter<long> MergesCounter = Meter.CreateCounter<long>("pe_profile_merges", "merges", "Profiles merged by identity resolution.");
+    private static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("pe_ingest_batch_duration", "ms", "Time to ingest a batch durably.");
+
+    private readonly IGrainFactory _grains;
+    private readonly EngineOptions _options;
+    private readonly EventStandardizer _standardizer;
+    private readonly IdentityResolver _resolver;
+    private readonly Protection.EngineKeys _keys;
+    private readonly TimeProvider _time;
+
+    public IngestionService(IGrainFactory grains, IOptions<EngineOptions> options, Protection.EngineKeys keys, TimeProvider time)
+    {
+        _grains = grains;
+        _options = options.Value;
+        _standardizer = new EventStandardizer(_options.Validation);
+        _resolver = new IdentityResolver(_options.Profile.Identity);
+        _keys = keys;
+        _time = time;
+    }
+
+    public EventStandardizer Standardizer => _standardizer;
+
+    /// <summary>Total events accepted since start (for the live dashboard).</summary>
+    public long AcceptedTotal => Interlocked.Read(ref _acceptedTotal);
+
+    private long _acceptedTotal;
+
+    /// <summary>Validates and ingests a batch; returns one result per input item, in order.</summary>
+    public async Task<IngestBatchResult> IngestAsync(IReadOnlyList<RawEvent> batch, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var receivedAt = _time.GetUtcNow();
+        var results = new IngestItemResult[batch.Count];
+        var valid = new List<(int Index, CustomerEvent Event)>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var s = _standardizer.Standardize(batch[i], receivedAt);
+            if (s.IsValid)
+            {
+                valid.Add((i, s.Event!));
+            }
+            else
+            {
+                results[i] = new IngestItemResult(i, batch[i].EventId, IngestStatus.Rejected, null, s.Errors, []);
+            }
+        }
+        await IngestStandardizedAsync(valid, results, cancellationToken).ConfigureAwait(false);
+        BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new IngestBatchResult(results);
+    }
+
+    /// <summary>Ingests events that are already standardised (replays, imports); same guarantees.</summary>
+    public async Task<IngestBatchResult> IngestStandardizedAsync(IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken = default)
+    {
+        var results = new IngestItemResult[events.Count];
+        await IngestStandardizedAsync(events.Select((e, i) => (i, e)).ToList(), results, cancellationToken).ConfigureAwait(false);
+        return new IngestBatchResult(results);
+    }
+
+    private async Task IngestStandardizedAsync(List<(int Index, CustomerEvent Event)> valid, IngestItemResult[] results, CancellationToken cancellationToken)
+    {
+        if (valid.Count == 0)
+        {
+            return;
+        }
+        var hasher = await _keys.HasherAsync().ConfigureAwait(false);
+
+        // Events with the same identifiers resolve once; different identity groups resolve concurrently.
+        var groups = valid.GroupBy(v => Signature(v.Event.Identifiers)).ToList();
+        var resolved = new Resolution[groups.Count];
+        await ForEachAsync(groups.Count, async g =>
+        {
+            resolved[g] = await ResolveAsync(groups[g].First().Event.Identifiers, hasher, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+
+        var perProfile = new Dictionary<string, List<(int Index, CustomerEvent Event, Resolution R)>>(StringComparer.Ordinal);
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var r = resolved[g];
+            foreach (var (index, e) in groups[g])
+            {
+                if (r.ProfileId is null)
+                {
+                    results[index] = new IngestItemResult(index, e.EventId, IngestStatus.Rejected, null,
+                        [new ValidationError("identifiers", "No usable identifier: " + string.Join("; ", r.Dropped.Select(d => $"{d.Type}: {d.Reason}")))], r.Dropped);
+                    continue;
+                }
+                if (!perProfile.TryGetValue(r.ProfileId, out var list))
+                {
+                    perProfile[r.ProfileId] = list = [];
+                }
+                list.Add((index, e with { Identifiers = r.Accepted }, r));
+            }
+        }
+        foreach (var list in perProfile.Values)
+        {
+            list.Sort((a, b) => a.Index.CompareTo(b.Index));
+        }
+
+        var profiles = perProfile.ToList();
+        await ForEachAsync(profiles.Count, async p =>
+        {
+            var (profileId, items) = profiles[p];
+            var events = items.Select(i => i.Event).ToList();
+            var (owner, reply) = await DeliverAsync(profileId, events).ConfigureAwait(false);
+            for (var k = 0; k < items.Count; k++)
+            {
+                var (index, e, r) = items[k];
+                var status = reply.Outcomes[k] == EventOutcome.Applied ? IngestStatus.Accepted : IngestStatus.Duplicate;
+                results[index] = new IngestItemResult(index, e.EventId, status, owner, [], r.Dropped);
+            }
+            var applied = reply.Outcomes.Count(o => o == EventOutcome.Applied);
+            Interlocked.Add(ref _acceptedTotal, applied);
+            EventsCounter.Add(applied, new KeyValuePair<string, object?>("outcome", "accepted"));
+            if (applied < items.Count)
+            {
+                EventsCounter.Add(items.Count - applied, new KeyValuePair<string, object?>("outcome", "duplicate"));
+            }
+        }).ConfigureAwait(false);
+    }
+
+    private async Task<(string ProfileId, IngestReply Reply)> DeliverAsync(string profileId, IReadOnlyList<CustomerEvent> events)
+    {
+        for (var hop = 0; hop < 8; hop++)
+        {
+            var reply = await _grains.GetGrain<CustomerGrain>(profileId).CallAsync(g => g.IngestAsync(events)).ConfigureAwait(false);
+            if (reply.MovedTo is null)
+            {
+                return (profileId, reply);
+            }
+            profileId = reply.MovedTo;
+        }
+        throw new InvalidOperationException($"Profile {profileId} forwards too many times.");
+    }
+
+    private sealed record Resolution(string? ProfileId, IReadOnlyDictionary<string, string> Accepted, IReadOnlyList<DroppedIdentifier> Dropped);
+
+    private async Task<Resolution> ResolveAsync(IReadOnlyDictionary<string, string> identifiers, IdentifierHasher hasher, CancellationToken cancellationToken)
+    {
+        var hashes = identifiers.ToDictionary(p => p.Key + ":" + p.Value, p => hasher.Hash(p.Key, p.Value), StringComparer.Ordinal);
+        for (var attempt = 0; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var mapped = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var (key, hash) in hashes)
+            {
+                var owner = await _grains.GetGrain<IdentityGrain>(hash).InvokeAsync(static g => g.Get()).ConfigureAwait(false);
+                mapped[key] = owner is null ? null : await CurrentProfileAsync(owner).ConfigureAwait(false);
+            }
+            var known = new Dictionary<string, IReadOnlyDictionary<string, List<string>>>(StringComparer.Ordinal);
+            foreach (var pid in mapped.Values.OfType<string>().Distinct())
+            {
+                known[pid] = await _grains.GetGrain<CustomerGrain>(pid).InvokeAsync(static g => Copy(g.GetIdentifiers())).ConfigureAwait(false);
+            }
+            var decision = _resolver.Decide(identifiers, key => mapped.GetValueOrDefault(key), pid => known[pid]);
+            if (decision.Kind == IdentityDecisionKind.Reject)
+            {
+                return new Resolution(null, decision.Accepted, decision.Dropped);
+            }
+            var target = decision.SurvivorProfileId ?? NewProfileId();
+            foreach (var loser in decision.MergedProfileIds)
+            {
+                await MergeAsync(loser, target, hasher).ConfigureAwait(false);
+            }
+            var conflict = false;
+            foreach (var (type, value) in decision.Accepted.OrderBy(p => _resolver.Rules.PriorityOf(p.Key)))
+            {
+                var key = type + ":" + value;
+                var current = mapped[key];
+                if (current == target || (current is not null && decision.MergedProfileIds.Contains(current)))
+                {
+                    continue;
+                }
+                var owner = await _grains.GetGrain<IdentityGrain>(hashes[key]).CallAsync(g => g.ClaimAsync(target)).ConfigureAwait(false);
+                if (owner != target)
+                {
+                    conflict = true; // someone claimed it meanwhile: resolve again with what is known now
+                    break;
+                }
+            }
+            if (!conflict || attempt + 1 >= _options.MaxResolveAttempts)
+            {
+                return new Resolution(target, decision.Accepted, decision.Dropped);
+            }
+        }
+    }
+
+    /// <summary>Follows merge forwarding to the profile that lives now.</summary>
+    private async ValueTask<string> CurrentProfileAsync(string profileId)
+    {
+        for (var hop = 0; hop < 8; hop++)
+        {
+            var next = await _grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g => g.MergedInto).ConfigureAwait(false);
+            if (next is null)
+            {
+                return profileId;
+            }
+            profileId = next;
+        }
+        return profileId;
+    }
+
+    /// <summary>Folds <paramref name="loser"/> into <paramref name="survivor"/>: export, absorb (durable), complete, re-link, forward late events.</summary>
+    private async Task MergeAsync(string loser, string survivor, IdentifierHasher hasher)
+    {
+        var export = await _grains.GetGrain<CustomerGrain>(loser).CallAsync(g => g.ExportForMergeAsync()).ConfigureAwait(false);
+        if (export is null)
+        {
+            return;
+        }
+        await _grains.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.AbsorbAsync(export)).ConfigureAwait(false);
+        var late = await _grains.GetGrain<CustomerGrain>(loser).CallAsync(g => g.CompleteMergeAsync(survivor, export.JournalSequence)).ConfigureAwait(false);
+        foreach (var (type, values) in export.Profile.Identifiers)
+        {
+            foreach (var value in values)
+            {
+                await _grains.GetGrain<IdentityGrain>(hasher.Hash(type, value)).CallAsync(g => g.RepointAsync(loser, survivor)).ConfigureAwait(false);
+            }
+        }
+        if (late.Count > 0)
+        {
+            await DeliverAsync(survivor, late).ConfigureAwait(false);
+        }
+        MergesCounter.Add(1);
+    }
+
+    private static Dictionary<string, List<string>> Copy(IReadOnlyDictionary<string, List<string>> identifiers) =>
+        identifiers.ToDictionary(p => p.Key, p => p.Value.ToList(), StringComparer.Ordinal);
+
+    private static string NewProfileId() => Guid.CreateVersion7().ToString("N");
+
+    private static string Signature(IReadOnlyDictionary<string, string> identifiers) =>
+        string.Join('\u001f', identifiers.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "\u001e" + p.Value));
+
+    private static Task ForEachAsync(int count, Func<int, Task> body)
+    {
+        if (count == 1)
+        {
+            return body(0);
+        }
+        var tasks = new Task[count];
+        for (var i = 0; i < count; i++)
+        {
+            tasks[i] = body(i);
+        }
+        return Task.WhenAll(tasks);
+    }
+}

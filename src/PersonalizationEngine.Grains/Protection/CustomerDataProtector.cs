@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+
+namespace PersonalizationEngine.Grains.Protection;
+
+/// <summary>
+/// Envelope encryption for personal data at rest (crypto-shredding). Every customer gets its own random
+/// 256-bit data key; the customer's snapshot and journal payloads are sealed with it (AES-256-GCM, the profile
+/// id as associated data so a payload cannot be moved to another customer). The data key itself is stored
+/// wrapped by the engine's master key. Erasing a customer deletes its wrapped key, so any copy of its
+/// snapshots or journal left in a backup can no longer be read.
+/// </summary>
+public sealed class CustomerDataProtector
+{
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private readonly byte[] _masterKey;
+
+    public CustomerDataProtector(byte[] masterKey)
+    {
+        if (masterKey.Length != 32)
+        {
+            throw new ArgumentException("The master key must be 32 bytes (AES-256).", nameof(masterKey));
+        }
+        _masterKey = (byte[])masterKey.Clone();
+    }
+
+    /// <summary>A fresh random data key.</summary>
+    public static byte[] NewDataKey() => RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>Encrypts a data key with the master key for storage.</summary>
+    public byte[] WrapKey(string profileId, byte[] dataKey) => Seal(_masterKey, profileId, dataKey);
+
+    /// <summary>Decrypts a stored data key; throws <see cref="CryptographicException"/> if it was tampered with.</summary>
+    public byte[] UnwrapKey(string profileId, byte[] wrapped) => Open(_masterKey, profileId, wrapped);
+
+    /// <summary>nonce (12) | tag (16) | ciphertext.</summary>
+    public static byte[] Seal(byte[] key, string profileId, ReadOnlySpan<byte> plaintext)
+    {
+        var output = new byte[NonceSize + TagSize + plaintext.Length];
+        var nonce = output.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key, TagSize);
+        aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), AssociatedData(profileId));
+        return output;
+    }
+
+    public static byte[] Open(byte[] key, string profileId, ReadOnlySpan<byte> sealedData)
+    {
+        if (sealedData.Length < NonceSize + TagSize)
+        {
+            throw new CryptographicException("Sealed data is too short.");
+        }
+        var plaintext = new byte[sealedData.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(key, TagSize);
+        aes.Decrypt(sealedData[..NonceSize], sealedData[(NonceSize + TagSize)..], sealedData.Slice(NonceSize, TagSize), plaintext, AssociatedData(profileId));
+        return plaintext;
+    }
+
+    private static byte[] AssociatedData(string profileId) => System.Text.Encoding.UTF8.GetBytes(profileId);
+}

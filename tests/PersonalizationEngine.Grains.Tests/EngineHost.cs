@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using PersonalizationEngine.Actors;
+using PersonalizationEngine.Domain.Events;
+using PersonalizationEngine.Grains.Customers;
+using PersonalizationEngine.Grains.Ingestion;
+using PersonalizationEngine.Storage;
+
+namespace PersonalizationEngine.Grains.Tests;
+
+/// <summary>The grains with their services over a given store, as the gateway wires them (minus HTTP).</summary>
+internal sealed class EngineHost : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private EngineHost(ServiceProvider services) => _services = services;
+
+    public ActorSystem Actors => _services.GetRequiredService<ActorSystem>();
+    public IngestionService Ingestion => _services.GetRequiredService<IngestionService>();
+    public CustomerDirectory Directory => _services.GetRequiredService<CustomerDirectory>();
+    public CustomerService Customers => _services.GetRequiredService<CustomerService>();
+    public IStorageProvider Storage => _services.GetRequiredService<IStorageProvider>();
+
+    public static async Task<EngineHost> StartAsync(IStorageProvider storage, int snapshotEvery = 100)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Engine:MasterKey"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
+            ["Engine:IdentifierKey"] = Convert.ToBase64String(Enumerable.Range(7, 32).Select(i => (byte)i).ToArray()),
+            ["Engine:SnapshotEveryEvents"] = snapshotEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(storage);
+        services.AddEngineGrains(config);
+        var provider = services.BuildServiceProvider();
+        await storage.InitializeAsync();
+        await provider.GetRequiredService<ActorSystem>().StartAsync();
+        return new EngineHost(provider);
+    }
+
+    /// <summary>Simulates a crash: the process vanishes without writing anything back.</summary>
+    public void Abandon() { }
+
+    public async Task StopAsync() => await Actors.StopAsync();
+
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+
+    public static RawEvent Event(string id, string type, string timestamp = "2026-11-20T10:00:00Z", string channel = "web", params (string Type, string Value)[] ids) => new()
+    {
+        EventId = id,
+        Type = type,
+        Channel = channel,
+        Timestamp = timestamp,
+        Identifiers = ids.ToDictionary(p => p.Type, p => (string?)p.Value),
+    };
+
+    public async Task<ProfileView> ProfileAsync(string reference)
+    {
+        var r = await Directory.ResolveAsync(reference);
+        Assert.True(r.Found, $"{reference} should resolve to a profile");
+        return (await Customers.GetProfileAsync(r.ProfileId!))!;
+    }
+}
