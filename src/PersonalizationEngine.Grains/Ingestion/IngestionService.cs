@@ -139,6 +139,33 @@ public sealed class IngestionService
         }).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Ingests events addressed to a known profile (consent changes made through the API, imports): validated
+    /// like any event, journaled and applied by that profile's grain. Identifiers on them are ignored.
+    /// </summary>
+    public async Task<IngestBatchResult> IngestForProfileAsync(string profileId, IReadOnlyList<RawEvent> batch)
+    {
+        var receivedAt = _time.GetUtcNow();
+        var results = new IngestItemResult[batch.Count];
+        var valid = new List<(int Index, CustomerEvent Event)>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var s = _standardizer.Standardize(batch[i] with { Identifiers = new() { ["profile"] = profileId } }, receivedAt);
+            if (s.IsValid) valid.Add((i, s.Event! with { Identifiers = new Dictionary<string, string>() }));
+            else results[i] = new IngestItemResult(i, batch[i].EventId, IngestStatus.Rejected, profileId, s.Errors, []);
+        }
+        if (valid.Count > 0)
+        {
+            var (owner, reply) = await DeliverAsync(profileId, valid.Select(v => v.Event).ToList()).ConfigureAwait(false);
+            for (var k = 0; k < valid.Count; k++)
+            {
+                var (index, e) = valid[k];
+                results[index] = new IngestItemResult(index, e.EventId, reply.Outcomes[k] == EventOutcome.Applied ? IngestStatus.Accepted : IngestStatus.Duplicate, owner, [], []);
+            }
+        }
+        return new IngestBatchResult(results);
+    }
+
     private async Task<(string ProfileId, IngestReply Reply)> DeliverAsync(string profileId, IReadOnlyList<CustomerEvent> events)
     {
         for (var hop = 0; hop < 8; hop++)
