@@ -26,9 +26,11 @@ public static class GrainsServiceCollectionExtensions
         });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<EngineKeys>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Models.ChurnModelRegistry>();
         services.TryAddSingleton<IngestionService>();
         services.TryAddSingleton<CustomerDirectory>();
         services.TryAddSingleton<CustomerService>();
+        services.AddHostedService<PersonalizationEngine.Grains.Models.ModelLoader>();
         services.AddActorSystem(b =>
         {
             b.AddGrain(sp => ActivatorUtilities.CreateInstance<CustomerGrain>(sp));

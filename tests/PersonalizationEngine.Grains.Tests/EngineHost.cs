@@ -21,6 +21,8 @@ internal sealed class EngineHost : IAsyncDisposable
     public IngestionService Ingestion => _services.GetRequiredService<IngestionService>();
     public CustomerDirectory Directory => _services.GetRequiredService<CustomerDirectory>();
     public CustomerService Customers => _services.GetRequiredService<CustomerService>();
+    public T Services<T>() where T : notnull => _services.GetRequiredService<T>();
+
     public IStorageProvider Storage => _services.GetRequiredService<IStorageProvider>();
 
     public static async Task<EngineHost> StartAsync(IStorageProvider storage, int snapshotEvery = 100)

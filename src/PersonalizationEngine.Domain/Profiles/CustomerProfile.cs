@@ -29,6 +29,8 @@ public sealed partial class CustomerProfile
     public double LatencySumSeconds { get; set; }
     public double ApplyLatencySumSeconds { get; set; }
     public LifecycleStage Lifecycle { get; set; }
+    /// <summary>Model outputs the learning layer writes back (e.g. <c>churn_probability</c>), visible as features to segments and rules.</summary>
+    public Dictionary<string, double>? Scores { get; set; }
 
     public CustomerProfile() { }
 
@@ -46,6 +48,10 @@ public sealed partial class CustomerProfile
         f["custom_events_total"] = CustomTypeCounts?.Values.Sum() ?? 0;
         f["dq_completeness"] = Completeness(settings);
         f["dq_conflicts"] = ConflictCount;
+        if (Scores is not null)
+        {
+            foreach (var (name, value) in Scores) f[name] = value;
+        }
         if (EventCount > 0)
         {
             f["dq_event_latency_s"] = LatencySumSeconds / EventCount;

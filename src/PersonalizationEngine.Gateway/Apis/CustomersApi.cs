@@ -13,6 +13,8 @@ internal static class CustomersApi
         var group = app.MapGroup("/api/v1/customers/{ref}").WithTags("Customers");
         group.MapGet("/profile", GetProfileAsync).RequireAuthorization("query")
             .WithSummary("The fused profile: identifiers (masked), attributes with provenance, features, segments, consents.");
+        group.MapGet("/churn-risk", GetChurnRiskAsync).RequireAuthorization("query")
+            .WithSummary("Churn probability, band (low/medium/high), the features that raise it most, model version.");
         group.MapPut("/consents", PutConsentsAsync).RequireAuthorization("ingest")
             .WithSummary("Record consent decisions: {\"consents\":[{\"purpose\":\"marketing\",\"channel\":\"email\",\"granted\":false}]}.");
         group.MapGet("/export", ExportAsync).RequireAuthorization("admin")
@@ -37,6 +39,26 @@ internal static class CustomersApi
         if (problem is not null) return problem;
         var view = await customers.GetProfileAsync(id!);
         return view is null ? ApiProblems.NotFound("ref", "No customer is known by that reference.") : Results.Ok(view);
+    }
+
+    private static async Task<IResult> GetChurnRiskAsync(string @ref, CustomerDirectory directory, CustomerService customers)
+    {
+        var (id, problem) = await ResolveAsync(@ref, directory);
+        if (problem is not null) return problem;
+        var score = await customers.ChurnRiskAsync(id!);
+        if (score is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No churn model is loaded.",
+                detail: "Upload one with PUT /api/v1/models/churn (pe churn train writes the artefact).");
+        }
+        return Results.Ok(new
+        {
+            profileId = id,
+            probability = Math.Round(score.Probability, 4),
+            band = score.Band.ToString().ToLowerInvariant(),
+            reasons = score.TopReasons.Select(r => new { feature = r.Feature, contribution = Math.Round(r.Contribution, 4) }),
+            modelVersion = score.ModelVersion,
+        });
     }
 
     private static async Task<IResult> ExportAsync(string @ref, CustomerDirectory directory, CustomerService customers)

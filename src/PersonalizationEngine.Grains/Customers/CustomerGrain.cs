@@ -19,6 +19,7 @@ namespace PersonalizationEngine.Grains.Customers;
 public sealed partial class CustomerGrain(
     IStorageProvider storage,
     EngineKeys keys,
+    Models.ChurnModelRegistry churnModels,
     IOptions<EngineOptions> options) : Grain<CustomerGrainState>
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
@@ -118,6 +119,7 @@ public sealed partial class CustomerGrain(
         }
         if (appends.Count > 0)
         {
+            RescoreAfter(events);
             MarkDirty();
             _sinceSnapshot += appends.Count;
             if (_sinceSnapshot >= _options.SnapshotEveryEvents)

@@ -11,6 +11,9 @@ public sealed class CustomerService(IGrainFactory grains, EngineKeys keys)
     public Task<ProfileView?> GetProfileAsync(string profileId) =>
         grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g => g.GetProfile()).AsTask();
 
+    public Task<PersonalizationEngine.Learning.Models.ChurnScore?> ChurnRiskAsync(string profileId) =>
+        grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g => g.ChurnRisk()).AsTask();
+
     /// <summary>GDPR access: the full profile with clear identifiers, serialised inside the grain's turn.</summary>
     public Task<CustomerProfile?> ExportAsync(string profileId) =>
         grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g =>

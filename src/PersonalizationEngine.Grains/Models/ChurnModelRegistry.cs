@@ -1,0 +1,58 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using PersonalizationEngine.Learning.Models;
+using PersonalizationEngine.Storage;
+
+namespace PersonalizationEngine.Grains.Models;
+
+/// <summary>
+/// The churn model every customer grain scores with. Loaded at start (the stored artefact if one was
+/// uploaded, else the file shipped with the engine, <c>models/churn.json</c> next to the binaries or the
+/// configured <c>Models:ChurnPath</c>); swapped without restart by <see cref="ReplaceAsync"/>, which stores the
+/// new artefact first. Grains read <see cref="Current"/> at scoring time, so the next score uses the new model.
+/// </summary>
+public sealed class ChurnModelRegistry(IStorageProvider storage, ILogger<ChurnModelRegistry> logger)
+{
+    private const string RecordType = "model";
+    private const string RecordKey = "churn";
+    private ChurnModel? _current;
+
+    public ChurnModel? Current => Volatile.Read(ref _current);
+
+    /// <summary>Where a model came from, for the API.</summary>
+    public string? Source { get; private set; }
+
+    public async Task LoadAsync(string? configuredPath, CancellationToken cancellationToken)
+    {
+        var stored = await storage.States.ReadAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
+        if (stored is not null)
+        {
+            Set(ChurnModel.FromJson(Encoding.UTF8.GetString(stored.Data)).Validated(), "store");
+            return;
+        }
+        var path = configuredPath ?? Path.Combine(AppContext.BaseDirectory, "models", "churn.json");
+        if (File.Exists(path))
+        {
+            Set(ChurnModel.Load(path).Validated(), path);
+            return;
+        }
+        logger.LogWarning("No churn model found (looked in the store and at {Path}); churn risk answers 503 until one is uploaded.", path);
+    }
+
+    /// <summary>Validates, stores and activates a new model artefact.</summary>
+    public async Task<ChurnModel> ReplaceAsync(string json, CancellationToken cancellationToken)
+    {
+        var model = ChurnModel.FromJson(json).Validated();
+        var existing = await storage.States.ReadAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
+        await storage.States.WriteAsync(RecordType, RecordKey, Encoding.UTF8.GetBytes(model.ToJson()), existing?.Version ?? 0, cancellationToken).ConfigureAwait(false);
+        Set(model, "store");
+        return model;
+    }
+
+    private void Set(ChurnModel model, string source)
+    {
+        Volatile.Write(ref _current, model);
+        Source = source;
+        logger.LogInformation("Churn model {Version} ({Kind}, {Features} features) active from {Source}.", model.Version, model.Kind, model.FeatureNames.Length, source);
+    }
+}

@@ -1,0 +1,54 @@
+using PersonalizationEngine.Grains.Models;
+using PersonalizationEngine.Learning.Models;
+using PersonalizationEngine.Storage.InMemory;
+using static PersonalizationEngine.Grains.Tests.EngineHost;
+
+namespace PersonalizationEngine.Grains.Tests;
+
+public sealed class ChurnTests
+{
+    /// <summary>A model where long recency means churn, trained on synthetic rows.</summary>
+    internal static ChurnModel RecencyModel(string date = "2026-11-01")
+    {
+        var rows = new List<IReadOnlyDictionary<string, double>>();
+        var labels = new List<int>();
+        var random = new Random(3);
+        for (var i = 0; i < 400; i++)
+        {
+            var recency = random.NextDouble() * 400;
+            rows.Add(new Dictionary<string, double> { ["recency_days"] = recency, ["orders_total"] = random.Next(1, 10) });
+            labels.Add(recency + random.NextDouble() * 60 > 200 ? 1 : 0);
+        }
+        return ChurnModelTrainer.Train(rows, labels, ChurnModelKind.LogisticRegression, DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Churn_risk_follows_the_active_model_and_feeds_the_churn_segment()
+    {
+        await using var host = await StartAsync(new InMemoryStorageProvider());
+        var recent = DateTimeOffset.UtcNow.AddDays(-1).ToString("O");
+        var old = DateTimeOffset.UtcNow.AddDays(-380).ToString("O");
+        await host.Ingestion.IngestAsync([Event("r1", "purchase", timestamp: recent, ids: ("user_id", "fresh"))]);
+        await host.Ingestion.IngestAsync([Event("o1", "purchase", timestamp: old, ids: ("user_id", "gone"))]);
+        var fresh = (await host.Directory.ResolveAsync("user_id:fresh")).ProfileId!;
+        var gone = (await host.Directory.ResolveAsync("user_id:gone")).ProfileId!;
+
+        Assert.Null(await host.Customers.ChurnRiskAsync(fresh)); // no model loaded yet
+
+        var registry = host.Services<ChurnModelRegistry>();
+        var model = await registry.ReplaceAsync(RecencyModel().ToJson(), CancellationToken.None);
+        var low = (await host.Customers.ChurnRiskAsync(fresh))!;
+        var high = (await host.Customers.ChurnRiskAsync(gone))!;
+        Assert.Equal(model.Version, high.ModelVersion);
+        Assert.Equal(RiskBand.Low, low.Band);
+        Assert.Equal(RiskBand.High, high.Band);
+        Assert.Equal("recency_days", high.TopReasons[0].Feature);
+        Assert.Contains("churn_risk", (await host.Customers.GetProfileAsync(gone))!.Segments);
+        Assert.Equal(Math.Round(high.Probability, 4), (await host.Customers.GetProfileAsync(gone))!.Features["churn_probability"]);
+
+        // Swapping the model takes effect on the next score, without a restart.
+        var swapped = await registry.ReplaceAsync(RecencyModel("2026-11-02").ToJson(), CancellationToken.None);
+        Assert.NotEqual(model.Version, swapped.Version);
+        Assert.Equal(swapped.Version, (await host.Customers.ChurnRiskAsync(gone))!.ModelVersion);
+    }
+}
