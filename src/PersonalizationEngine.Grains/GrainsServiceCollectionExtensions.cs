@@ -30,6 +30,9 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IngestionService>();
         services.TryAddSingleton<CustomerDirectory>();
         services.TryAddSingleton<CustomerService>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Stats.SegmentCounts>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Catalog.EngineSettings>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Stats.EngineStats>();
         services.AddHostedService<PersonalizationEngine.Grains.Models.ModelLoader>();
         services.AddActorSystem(b =>
         {

@@ -57,6 +57,7 @@ public sealed partial class CustomerGrain
         _churnAt = now;
         (p.Scores ??= new(StringComparer.Ordinal))[ChurnFeature] = Math.Round(_churn.Probability, 4);
         var changes = p.EvaluateSegments(now, Settings);
+        foreach (var c in changes) segmentCounts.Change(c.SegmentId, c.Entered);
         if (changes.Count > 0 || before is null || Math.Abs(before.Value - _churn.Probability) > 0.01)
         {
             MarkDirty();

@@ -41,7 +41,8 @@ public sealed partial class CustomerGrain
         }
         _dataKey ??= await (await KeyStoreAsync().ConfigureAwait(false)).CreateAsync(Key, CancellationToken.None).ConfigureAwait(false);
         _profile ??= new CustomerProfile(Key);
-        _profile.MergeFrom(export.Profile, Settings, Time.GetUtcNow());
+        var merged = _profile.MergeFrom(export.Profile, Settings, Time.GetUtcNow());
+        foreach (var c in merged.SegmentChanges) segmentCounts.Change(c.SegmentId, c.Entered);
         (State.Absorbed ??= []).Add(from);
         await SnapshotAsync().ConfigureAwait(false);
     }
@@ -64,6 +65,7 @@ public sealed partial class CustomerGrain
                 late.Add(JsonSerializer.Deserialize<CustomerEvent>(CustomerDataProtector.Open(_dataKey, Key, entry.Payload), Json)!);
             }
         }
+        if (_profile is not null) segmentCounts.Add(_profile.Segments, -1);
         State.MergedInto = survivorId;
         State.Sealed = null;
         State.Absorbed = null;
@@ -80,6 +82,7 @@ public sealed partial class CustomerGrain
     public async Task<IReadOnlyDictionary<string, List<string>>> EraseAsync()
     {
         var identifiers = _profile?.Identifiers ?? new Dictionary<string, List<string>>();
+        if (Exists) segmentCounts.Add(_profile!.Segments, -1);
         await DestroyDataAsync().ConfigureAwait(false);
         await ClearStateAsync().ConfigureAwait(false);
         _profile = null;

@@ -20,6 +20,8 @@ public sealed partial class CustomerGrain(
     IStorageProvider storage,
     EngineKeys keys,
     Models.ChurnModelRegistry churnModels,
+    Stats.SegmentCounts segmentCounts,
+    Catalog.EngineSettings engineSettings,
     IOptions<EngineOptions> options) : Grain<CustomerGrainState>
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
@@ -28,7 +30,7 @@ public sealed partial class CustomerGrain(
     private byte[]? _dataKey;
     private int _sinceSnapshot;
 
-    private ProfileSettings Settings => _options.Profile;
+    private ProfileSettings Settings => engineSettings.Current;
 
     /// <summary>Whether this profile exists (has applied at least one event or absorbed another).</summary>
     public bool Exists => _profile is not null && State.MergedInto is null;
@@ -58,6 +60,13 @@ public sealed partial class CustomerGrain(
             return;
         }
         await ReplayJournalAsync(cancellationToken).ConfigureAwait(false);
+        if (_profile is not null) segmentCounts.Add(_profile.Segments, +1);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (Exists) segmentCounts.Add(_profile!.Segments, -1);
+        return Task.CompletedTask;
     }
 
     private async Task ReplayJournalAsync(CancellationToken cancellationToken)
@@ -115,6 +124,7 @@ public sealed partial class CustomerGrain(
             if (result.SegmentChanges.Count > 0)
             {
                 (changes ??= []).AddRange(result.SegmentChanges);
+                foreach (var c in result.SegmentChanges) segmentCounts.Change(c.SegmentId, c.Entered);
             }
         }
         if (appends.Count > 0)
@@ -128,6 +138,19 @@ public sealed partial class CustomerGrain(
             }
         }
         return new IngestReply(outcomes, (IReadOnlyList<SegmentChange>?)changes ?? []);
+    }
+
+    private ProfileSettings? _segmentsEvaluatedWith;
+
+    /// <summary>Re-evaluates segments when their definitions changed since this profile last looked.</summary>
+    private void RefreshSegments(DateTimeOffset now)
+    {
+        var settings = Settings;
+        if (ReferenceEquals(_segmentsEvaluatedWith, settings)) return;
+        _segmentsEvaluatedWith = settings;
+        var changes = _profile!.EvaluateSegments(now, settings);
+        foreach (var c in changes) segmentCounts.Change(c.SegmentId, c.Entered);
+        if (changes.Count > 0) MarkDirty();
     }
 
     /// <summary>Writes the snapshot now and trims the journal it covers.</summary>
@@ -164,6 +187,7 @@ public sealed partial class CustomerGrain(
         }
         var p = _profile!;
         var now = Time.GetUtcNow();
+        RefreshSegments(now);
         return new ProfileView(
             p.ProfileId, p.MaskedIdentifiers(), p.Attributes, p.Features(now, Settings), p.Segments, p.Consents,
             p.EventCount, p.Lifecycle.ToString().ToLowerInvariant(), p.CustomTypeCounts, p.ConflictCount, p.Completeness(Settings));

@@ -3,10 +3,14 @@ using Microsoft.Extensions.Hosting;
 
 namespace PersonalizationEngine.Grains.Models;
 
-/// <summary>Loads the active models at start (after storage is initialised, before traffic).</summary>
-internal sealed class ModelLoader(ChurnModelRegistry churn, IConfiguration configuration) : IHostedService
+/// <summary>Loads the catalogue and the active models at start (after storage is initialised, before traffic).</summary>
+internal sealed class ModelLoader(ChurnModelRegistry churn, Catalog.EngineSettings settings, IConfiguration configuration) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => churn.LoadAsync(configuration["Models:ChurnPath"], cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await settings.Segments.LoadAsync(cancellationToken).ConfigureAwait(false);
+        await churn.LoadAsync(configuration["Models:ChurnPath"], cancellationToken).ConfigureAwait(false);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

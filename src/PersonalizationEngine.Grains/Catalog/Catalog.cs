@@ -1,0 +1,84 @@
+using System.Text.Json;
+using PersonalizationEngine.Storage;
+
+namespace PersonalizationEngine.Grains.Catalog;
+
+/// <summary>
+/// A small durable collection of definitions (offers, segments, contact policies, triggers) keyed by id:
+/// stored as one versioned record (optimistic concurrency) and served from an immutable in-memory snapshot,
+/// so readers on the hot path never lock. Writes are serialised and durable before they are visible.
+/// </summary>
+public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, string> idOf) where T : class
+{
+    private const string RecordType = "catalog";
+    private readonly SemaphoreSlim _write = new(1, 1);
+    private IReadOnlyDictionary<string, T> _items = new Dictionary<string, T>(StringComparer.Ordinal);
+    private long _version;
+
+    /// <summary>Raised after every successful change, with the new snapshot.</summary>
+    public event Action<IReadOnlyCollection<T>>? Changed;
+
+    public string Name => name;
+
+    public IReadOnlyCollection<T> All => Volatile.Read(ref _items).Values.ToList();
+
+    public T? Get(string id) => Volatile.Read(ref _items).GetValueOrDefault(id);
+
+    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    {
+        var stored = await storage.States.ReadAsync(RecordType, name, cancellationToken).ConfigureAwait(false);
+        var list = stored is null ? [] : JsonSerializer.Deserialize<List<T>>(stored.Data, JsonSerializerOptions.Web) ?? [];
+        Publish(list.ToDictionary(idOf, StringComparer.Ordinal), stored?.Version ?? 0);
+    }
+
+    /// <summary>Creates or replaces an item; returns true when it was created.</summary>
+    public Task<bool> UpsertAsync(T item, CancellationToken cancellationToken = default) =>
+        ChangeAsync(items =>
+        {
+            var created = !items.ContainsKey(idOf(item));
+            items[idOf(item)] = item;
+            return created;
+        }, cancellationToken);
+
+    /// <summary>Removes an item; false when it did not exist.</summary>
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default) =>
+        ChangeAsync(items => items.Remove(id), cancellationToken);
+
+    private async Task<bool> ChangeAsync(Func<Dictionary<string, T>, bool> change, CancellationToken cancellationToken)
+    {
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var items = new Dictionary<string, T>(_items, StringComparer.Ordinal);
+            var result = change(items);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(items.Values.OrderBy(idOf, StringComparer.Ordinal).ToList(), JsonSerializerOptions.Web);
+            long version;
+            try
+            {
+                version = await storage.States.WriteAsync(RecordType, name, bytes, _version, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InconsistentStateException)
+            {
+                // Changed elsewhere (another node): reload and apply the change on top once more.
+                await LoadAsync(cancellationToken).ConfigureAwait(false);
+                items = new Dictionary<string, T>(_items, StringComparer.Ordinal);
+                result = change(items);
+                bytes = JsonSerializer.SerializeToUtf8Bytes(items.Values.OrderBy(idOf, StringComparer.Ordinal).ToList(), JsonSerializerOptions.Web);
+                version = await storage.States.WriteAsync(RecordType, name, bytes, _version, cancellationToken).ConfigureAwait(false);
+            }
+            Publish(items, version);
+            return result;
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    private void Publish(Dictionary<string, T> items, long version)
+    {
+        _version = version;
+        Volatile.Write(ref _items, items);
+        Changed?.Invoke(items.Values);
+    }
+}
