@@ -179,6 +179,9 @@ public sealed partial class CustomerGrain(
     /// <summary>Where this profile was merged to, if it was.</summary>
     public string? MergedInto => State.MergedInto;
 
+    /// <summary>Features as of <paramref name="asOf"/>, or null when the profile does not exist.</summary>
+    public IReadOnlyDictionary<string, double>? Features(DateTimeOffset asOf) => Exists ? _profile!.Features(asOf, Settings) : null;
+
     public ProfileView? GetProfile()
     {
         if (!Exists)

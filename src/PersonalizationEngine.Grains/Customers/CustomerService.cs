@@ -14,6 +14,10 @@ public sealed class CustomerService(IGrainFactory grains, EngineKeys keys)
     public Task<PersonalizationEngine.Learning.Models.ChurnScore?> ChurnRiskAsync(string profileId) =>
         grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g => g.ChurnRisk()).AsTask();
 
+    /// <summary>The flat feature view as of a given time (replays and training use the data's own clock).</summary>
+    public Task<IReadOnlyDictionary<string, double>?> FeaturesAsync(string profileId, DateTimeOffset asOf) =>
+        grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(asOf, static (g, at) => g.Features(at)).AsTask();
+
     /// <summary>GDPR access: the full profile with clear identifiers, serialised inside the grain's turn.</summary>
     public Task<CustomerProfile?> ExportAsync(string profileId) =>
         grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g =>
