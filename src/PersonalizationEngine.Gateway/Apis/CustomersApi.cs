@@ -19,6 +19,8 @@ internal static class CustomersApi
             .WithSummary("Record consent decisions: {\"consents\":[{\"purpose\":\"marketing\",\"channel\":\"email\",\"granted\":false}]}.");
         group.MapGet("/export", ExportAsync).RequireAuthorization("admin")
             .WithSummary("GDPR access: everything held about the customer, identifiers in clear.");
+        group.MapPost("/unmerge", UnmergeAsync).RequireAuthorization("admin")
+            .WithSummary("Split a wrongly merged profile: {\"identifiers\": [\"anonymous_id:shared-tablet\"]} move, with the events they carried, to a new profile.");
         group.MapDelete("", EraseAsync).RequireAuthorization("admin")
             .WithSummary("GDPR erasure: profile, journal, identifier links and the customer's data key.");
         return app;
@@ -78,6 +80,34 @@ internal static class CustomersApi
             eventCount = profile.EventCount,
             events = profile.History,
         }, contentType: "application/json");
+    }
+
+    private static async Task<IResult> UnmergeAsync(string @ref, HttpRequest request, CustomerDirectory directory, CustomerService customers, IngestionService ingestion, CancellationToken ct)
+    {
+        using var body = await BodyJson.ReadAsync(request, ct);
+        if (body.Error is { } error) return error;
+        var root = body.Document!.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("identifiers", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() is 0 or > 50)
+        {
+            return ApiProblems.Field("identifiers", "Send {\"identifiers\": [\"type:value\", ...]} (1 to 50).");
+        }
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var i = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var f = $"identifiers[{i++}]";
+            var text = item.ValueKind == JsonValueKind.String ? item.GetString()! : "";
+            var colon = text.IndexOf(':');
+            var type = colon > 0 ? text[..colon].Trim().ToLowerInvariant() : "";
+            var value = colon > 0 ? ingestion.Standardizer.NormalizeIdentifier(type, text[(colon + 1)..]) : null;
+            if (value is null) return ApiProblems.Field(f, "Each identifier is 'type:value' with a valid value for its type.");
+            keys.Add(type + ":" + value);
+        }
+        var (id, problem) = await ResolveAsync(@ref, directory);
+        if (problem is not null) return problem;
+        var result = await customers.UnmergeAsync(id!, keys);
+        if (result is null) return ApiProblems.NotFound("ref", "No customer is known by that reference.");
+        return Results.Ok(new { profileId = id, newProfileId = result.Value.NewProfileId, exact = result.Value.Exact });
     }
 
     private static async Task<IResult> EraseAsync(string @ref, CustomerDirectory directory, CustomerService customers)

@@ -100,4 +100,43 @@ public sealed partial class CustomerGrain
 
     /// <summary>The full, unmasked profile for a GDPR access request (export).</summary>
     public CustomerProfile? ExportProfile() => Exists ? _profile : null;
+
+    /// <summary>
+    /// Unmerge step 1: splits the events carrying any of <paramref name="identifiersToMove"/> (<c>type:value</c>)
+    /// off into a new profile (rebuilt by re-applying them). Returns the moved part for the new profile's grain
+    /// to absorb, and whether the split is exact (every event still in history), without changing this profile
+    /// yet; <see cref="CompleteSplitAsync"/> commits once the other side holds its part durably.
+    /// </summary>
+    public (MergeExport Moved, bool Exact)? PrepareSplit(IReadOnlySet<string> identifiersToMove, string newProfileId)
+    {
+        if (!Exists) return null;
+        var (remaining, moved, exact) = _profile!.Split(identifiersToMove, newProfileId, Settings, Time.GetUtcNow());
+        // Linking events went to the moved side; identifiers the remaining side still has stay linked to it only.
+        foreach (var (type, values) in remaining.Identifiers)
+        {
+            if (!moved.Identifiers.TryGetValue(type, out var theirs)) continue;
+            theirs.RemoveAll(v => values.Contains(v) && !identifiersToMove.Contains(type + ":" + v));
+            if (theirs.Count == 0) moved.Identifiers.Remove(type);
+        }
+        return (new MergeExport(moved, 0), exact);
+    }
+
+    /// <summary>Unmerge step 2: keeps only the remaining part (re-split from the same state) and snapshots it.</summary>
+    public async Task<IReadOnlyDictionary<string, List<string>>> CompleteSplitAsync(IReadOnlySet<string> identifiersToMove, string newProfileId)
+    {
+        var (remaining, moved, _) = _profile!.Split(identifiersToMove, newProfileId, Settings, Time.GetUtcNow());
+        segmentCounts.Add(_profile.Segments, -1);
+        // Identifiers that only the moved events carried leave this profile, even if history was incomplete.
+        foreach (var key in identifiersToMove)
+        {
+            var colon = key.IndexOf(':');
+            if (remaining.Identifiers.TryGetValue(key[..colon], out var values)) values.Remove(key[(colon + 1)..]);
+        }
+        foreach (var type in remaining.Identifiers.Where(p => p.Value.Count == 0).Select(p => p.Key).ToList()) remaining.Identifiers.Remove(type);
+        remaining.Scores = _profile.Scores;
+        _profile = remaining;
+        segmentCounts.Add(_profile.Segments, +1);
+        await SnapshotAsync().ConfigureAwait(false);
+        return moved.Identifiers;
+    }
 }

@@ -38,4 +38,25 @@ public sealed class CustomerService(IGrainFactory grains, EngineKeys keys)
             }
         }
     }
+
+    /// <summary>
+    /// Unmerge: moves the events that carry the given identifiers (<c>type:value</c>, already normalised) to a
+    /// new profile and re-links those identifiers to it. Returns the new profile id and whether the split was
+    /// exact, or null when the profile does not exist.
+    /// </summary>
+    public async Task<(string NewProfileId, bool Exact)?> UnmergeAsync(string profileId, IReadOnlySet<string> identifiers)
+    {
+        var newId = Guid.CreateVersion7().ToString("N");
+        var prepared = await grains.GetGrain<CustomerGrain>(profileId).InvokeAsync((identifiers, newId), static (g, a) => g.PrepareSplit(a.identifiers, a.newId)).ConfigureAwait(false);
+        if (prepared is not { } split) return null;
+        await grains.GetGrain<CustomerGrain>(newId).CallAsync(g => g.AbsorbAsync(split.Moved)).ConfigureAwait(false);
+        await grains.GetGrain<CustomerGrain>(profileId).CallAsync(g => g.CompleteSplitAsync(identifiers, newId)).ConfigureAwait(false);
+        var hasher = await keys.HasherAsync().ConfigureAwait(false);
+        foreach (var key in identifiers)
+        {
+            var colon = key.IndexOf(':');
+            await grains.GetGrain<IdentityGrain>(hasher.Hash(key[..colon], key[(colon + 1)..])).CallAsync(g => g.RepointAsync(profileId, newId)).ConfigureAwait(false);
+        }
+        return (newId, split.Exact);
+    }
 }
