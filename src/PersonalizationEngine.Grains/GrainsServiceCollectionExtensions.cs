@@ -35,6 +35,10 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PersonalizationEngine.Grains.Catalog.EngineSettings>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Stats.EngineStats>();
         services.AddHostedService<PersonalizationEngine.Grains.Models.ModelLoader>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.TriggerBus>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.IHttpClientFactoryLike, PersonalizationEngine.Grains.Triggers.DefaultWebhookClientFactory>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>());
         services.AddActorSystem(b =>
         {
             b.AddGrain(sp => ActivatorUtilities.CreateInstance<CustomerGrain>(sp));

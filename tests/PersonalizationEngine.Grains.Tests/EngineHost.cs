@@ -25,7 +25,7 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public IStorageProvider Storage => _services.GetRequiredService<IStorageProvider>();
 
-    public static async Task<EngineHost> StartAsync(IStorageProvider storage, int snapshotEvery = 100)
+    public static async Task<EngineHost> StartAsync(IStorageProvider storage, int snapshotEvery = 100, Action<IServiceCollection>? services = null)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -33,12 +33,14 @@ internal sealed class EngineHost : IAsyncDisposable
             ["Engine:IdentifierKey"] = Convert.ToBase64String(Enumerable.Range(7, 32).Select(i => (byte)i).ToArray()),
             ["Engine:SnapshotEveryEvents"] = snapshotEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(storage);
-        services.AddEngineGrains(config);
-        var provider = services.BuildServiceProvider();
+        var configure = services;
+        var collection = new ServiceCollection();
+        collection.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        collection.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        collection.AddSingleton(storage);
+        configure?.Invoke(collection);
+        collection.AddEngineGrains(config);
+        var provider = collection.BuildServiceProvider();
         await storage.InitializeAsync();
         await provider.GetRequiredService<ActorSystem>().StartAsync();
         return new EngineHost(provider);

@@ -10,13 +10,14 @@ namespace PersonalizationEngine.Gateway.Apis;
 /// </summary>
 internal static class CatalogApi
 {
-    public static RouteGroupBuilder MapCatalog<T>(this IEndpointRouteBuilder app, string route, string tag, Func<IServiceProvider, Catalog<T>> catalogOf, Func<T, IReadOnlyList<ValidationError>> validate, Func<T, string> idOf)
+    public static RouteGroupBuilder MapCatalog<T>(this IEndpointRouteBuilder app, string route, string tag, Func<IServiceProvider, Catalog<T>> catalogOf, Func<T, IReadOnlyList<ValidationError>> validate, Func<T, string> idOf, Func<T, object>? present = null)
         where T : class
     {
+        present ??= t => t;
         var group = app.MapGroup(route).WithTags(tag).RequireAuthorization("admin");
-        group.MapGet("", (IServiceProvider sp) => Results.Ok(catalogOf(sp).All.OrderBy(idOf, StringComparer.Ordinal)));
+        group.MapGet("", (IServiceProvider sp) => Results.Ok(catalogOf(sp).All.OrderBy(idOf, StringComparer.Ordinal).Select(present)));
         group.MapGet("/{id}", (string id, IServiceProvider sp) =>
-            catalogOf(sp).Get(id) is { } item ? Results.Ok(item) : ApiProblems.NotFound("id", $"No {tag.ToLowerInvariant().TrimEnd('s')} with id '{id}'."));
+            catalogOf(sp).Get(id) is { } item ? Results.Ok(present(item)) : ApiProblems.NotFound("id", $"No {tag.ToLowerInvariant().TrimEnd('s')} with id '{id}'."));
         group.MapPost("", async (HttpRequest request, IServiceProvider sp, CancellationToken ct) =>
         {
             var (item, problem) = await ReadAsync(request, validate, ct);
@@ -28,7 +29,7 @@ internal static class CatalogApi
                     extensions: new Dictionary<string, object?> { ["field"] = "id" });
             }
             await catalog.UpsertAsync(item!, ct);
-            return Results.Created($"{route}/{Uri.EscapeDataString(idOf(item!))}", item);
+            return Results.Created($"{route}/{Uri.EscapeDataString(idOf(item!))}", present(item!));
         });
         group.MapPut("/{id}", async (string id, HttpRequest request, IServiceProvider sp, CancellationToken ct) =>
         {
@@ -36,7 +37,7 @@ internal static class CatalogApi
             if (problem is not null) return problem;
             if (idOf(item!) != id) return ApiProblems.Field("id", "The id in the body must match the id in the path.");
             var created = await catalogOf(sp).UpsertAsync(item!, ct);
-            return created ? Results.Created($"{route}/{Uri.EscapeDataString(id)}", item) : Results.Ok(item);
+            return created ? Results.Created($"{route}/{Uri.EscapeDataString(id)}", present(item!)) : Results.Ok(present(item!));
         });
         group.MapDelete("/{id}", async (string id, IServiceProvider sp, CancellationToken ct) =>
             await catalogOf(sp).DeleteAsync(id, ct) ? Results.NoContent() : ApiProblems.NotFound("id", $"No item with id '{id}'."));

@@ -57,7 +57,7 @@ public sealed partial class CustomerGrain
         _churnAt = now;
         (p.Scores ??= new(StringComparer.Ordinal))[ChurnFeature] = Math.Round(_churn.Probability, 4);
         var changes = p.EvaluateSegments(now, Settings);
-        foreach (var c in changes) segmentCounts.Change(c.SegmentId, c.Entered);
+        Notify(changes);
         if (changes.Count > 0 || before is null || Math.Abs(before.Value - _churn.Probability) > 0.01)
         {
             MarkDirty();
@@ -65,6 +65,7 @@ public sealed partial class CustomerGrain
         if (before is { } b && b < model.HighThreshold && _churn.Probability >= model.HighThreshold)
         {
             RiskCrossings.Add(1);
+            triggers.Publish(new Triggers.CustomerSignal(Triggers.TriggerKinds.ChurnHigh, Key, now, Value: _churn.Probability));
         }
     }
 

@@ -42,7 +42,7 @@ public sealed partial class CustomerGrain
         _dataKey ??= await (await KeyStoreAsync().ConfigureAwait(false)).CreateAsync(Key, CancellationToken.None).ConfigureAwait(false);
         _profile ??= new CustomerProfile(Key);
         var merged = _profile.MergeFrom(export.Profile, Settings, Time.GetUtcNow());
-        foreach (var c in merged.SegmentChanges) segmentCounts.Change(c.SegmentId, c.Entered);
+        Notify(merged.SegmentChanges);
         (State.Absorbed ??= []).Add(from);
         await SnapshotAsync().ConfigureAwait(false);
     }

@@ -22,6 +22,7 @@ public sealed partial class CustomerGrain(
     Models.ChurnModelRegistry churnModels,
     Stats.SegmentCounts segmentCounts,
     Catalog.EngineSettings engineSettings,
+    Triggers.TriggerBus triggers,
     IOptions<EngineOptions> options) : Grain<CustomerGrainState>
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
@@ -121,10 +122,11 @@ public sealed partial class CustomerGrain(
         {
             var result = _profile.Apply(events[i], Settings, now);
             outcomes[i] = result.Applied ? EventOutcome.Applied : EventOutcome.Duplicate;
+            if (result.Applied) triggers.Publish(new Triggers.CustomerSignal(Triggers.TriggerKinds.Event, Key, events[i].Timestamp, EventType: events[i].Type));
             if (result.SegmentChanges.Count > 0)
             {
                 (changes ??= []).AddRange(result.SegmentChanges);
-                foreach (var c in result.SegmentChanges) segmentCounts.Change(c.SegmentId, c.Entered);
+                Notify(result.SegmentChanges);
             }
         }
         if (appends.Count > 0)
@@ -142,6 +144,16 @@ public sealed partial class CustomerGrain(
 
     private ProfileSettings? _segmentsEvaluatedWith;
 
+    /// <summary>Counts segment enters/leaves and tells the triggers (a non-blocking hand-off; no I/O here).</summary>
+    private void Notify(IReadOnlyList<SegmentChange> changes)
+    {
+        foreach (var c in changes)
+        {
+            segmentCounts.Change(c.SegmentId, c.Entered);
+            triggers.Publish(new Triggers.CustomerSignal(c.Entered ? Triggers.TriggerKinds.SegmentEntered : Triggers.TriggerKinds.SegmentLeft, Key, c.At, Segment: c.SegmentId));
+        }
+    }
+
     /// <summary>Re-evaluates segments when their definitions changed since this profile last looked.</summary>
     private void RefreshSegments(DateTimeOffset now)
     {
@@ -149,7 +161,7 @@ public sealed partial class CustomerGrain(
         if (ReferenceEquals(_segmentsEvaluatedWith, settings)) return;
         _segmentsEvaluatedWith = settings;
         var changes = _profile!.EvaluateSegments(now, settings);
-        foreach (var c in changes) segmentCounts.Change(c.SegmentId, c.Entered);
+        Notify(changes);
         if (changes.Count > 0) MarkDirty();
     }
 
