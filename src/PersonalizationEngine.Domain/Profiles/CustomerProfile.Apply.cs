@@ -18,9 +18,7 @@ public sealed partial class CustomerProfile
         var before = Lifecycle;
         var hash = EventIdHash.Of(e.EventId);
         if (RecentEventIds.Contains(hash)) return ApplyResult.DuplicateOf(before);
-        if (RecentEventIds.Count == RecentEventIds.Capacity) RecentEventIds.Capacity = Math.Min(settings.DedupCapacity + 1, RecentEventIds.Count + 8);
-        RecentEventIds.Add(hash);
-        if (RecentEventIds.Count > settings.DedupCapacity) RecentEventIds.RemoveAt(0);
+        RememberEventId(hash, appliedAt, settings);
 
         EventCount++;
         LatencySumSeconds += Math.Max(0, (e.ReceivedAt - e.Timestamp).TotalSeconds);
@@ -43,6 +41,39 @@ public sealed partial class CustomerProfile
 
         var segmentChanges = EvaluateSegments(appliedAt, settings);
         return new ApplyResult(true, false, segmentChanges, before, Lifecycle, changed, conflicts);
+    }
+
+    private static readonly DateTimeOffset MinuteEpoch = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static int MinuteOf(DateTimeOffset at) => (int)Math.Max(0, (at - MinuteEpoch).TotalMinutes);
+
+    /// <summary>Remembers an applied event id and forgets ids older than the window (beyond the minimum) or over the cap.</summary>
+    private void RememberEventId(long hash, DateTimeOffset appliedAt, ProfileSettings settings)
+    {
+        var now = MinuteOf(appliedAt);
+        // Snapshots from before times were kept: treat their ids as seen now.
+        while (RecentEventMinutes.Count < RecentEventIds.Count) RecentEventMinutes.Insert(0, now);
+        if (RecentEventIds.Count == RecentEventIds.Capacity)
+        {
+            var capacity = Math.Min(settings.DedupCapacity + 1, RecentEventIds.Count + Math.Max(8, RecentEventIds.Count / 2));
+            RecentEventIds.Capacity = capacity;
+            RecentEventMinutes.Capacity = capacity;
+        }
+        RecentEventIds.Add(hash);
+        RecentEventMinutes.Add(now);
+        var oldest = now - (int)settings.DedupWindow.TotalMinutes;
+        var minimum = Math.Min(settings.DedupMinimum, settings.DedupCapacity);
+        var drop = 0;
+        while (RecentEventIds.Count - drop > settings.DedupCapacity
+            || (RecentEventIds.Count - drop > minimum && RecentEventMinutes[drop] < oldest))
+        {
+            drop++;
+        }
+        if (drop > 0)
+        {
+            RecentEventIds.RemoveRange(0, drop);
+            RecentEventMinutes.RemoveRange(0, drop);
+        }
     }
 
     /// <summary>

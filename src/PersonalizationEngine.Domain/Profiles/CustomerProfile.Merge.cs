@@ -29,8 +29,11 @@ public sealed partial class CustomerProfile
             CustomTypeCounts ??= new(StringComparer.Ordinal);
             foreach (var (t, n) in other.CustomTypeCounts) CustomTypeCounts[t] = CustomTypeCounts.GetValueOrDefault(t) + n;
         }
-        foreach (var id in other.RecentEventIds.Where(id => !RecentEventIds.Contains(id))) RecentEventIds.Add(id);
-        while (RecentEventIds.Count > settings.DedupCapacity) RecentEventIds.RemoveAt(0);
+        // Both sides' remembered ids, so a retry of an event either side applied stays a duplicate.
+        for (var i = 0; i < other.RecentEventIds.Count; i++)
+        {
+            if (!RecentEventIds.Contains(other.RecentEventIds[i])) RememberEventId(other.RecentEventIds[i], asOf, settings);
+        }
         History = [.. History.Concat(other.History).OrderBy(e => e.Timestamp).TakeLast(settings.HistoryLimit)];
         EventCount += other.EventCount;
         LatencySumSeconds += other.LatencySumSeconds;

@@ -23,6 +23,8 @@ public sealed partial class CustomerProfile
     public Dictionary<string, int>? CustomTypeCounts { get; set; }
     /// <summary>Hashes of the most recent event ids (<see cref="EventIdHash"/>), oldest first.</summary>
     public List<long> RecentEventIds { get; set; } = [];
+    /// <summary>When each of <see cref="RecentEventIds"/> was applied, in minutes since 2020-01-01 UTC (same order).</summary>
+    public List<int> RecentEventMinutes { get; set; } = [];
     /// <summary>Applied events kept for unmerge, bounded by <see cref="ProfileSettings.HistoryLimit"/>.</summary>
     public List<CustomerEvent> History { get; set; } = [];
     public int ConflictCount { get; set; }

@@ -23,8 +23,16 @@ public sealed record ProfileSettings
         ["sms"] = 30, ["push"] = 30, ["social"] = 20, ["ads"] = 10,
     };
 
-    /// <summary>How many event ids are remembered for deduplication.</summary>
-    public int DedupCapacity { get; init; } = 256;
+    /// <summary>
+    /// Deduplication by event id (issue 5: a client retry is never applied twice). Ids are remembered for
+    /// <see cref="DedupWindow"/> (Segment dedups messageIds over a day too), at least the last
+    /// <see cref="DedupMinimum"/> whatever their age, and never more than <see cref="DedupCapacity"/> per customer
+    /// (8 + 4 bytes each), so a customer sending more than that many events within the window is deduplicated
+    /// over the most recent <see cref="DedupCapacity"/> only.
+    /// </summary>
+    public int DedupCapacity { get; init; } = 10_000;
+    public int DedupMinimum { get; init; } = 256;
+    public TimeSpan DedupWindow { get; init; } = TimeSpan.FromHours(24);
 
     /// <summary>
     /// How many applied events are kept for unmerge (rebuild each side by re-applying). 0 disables unmerge;

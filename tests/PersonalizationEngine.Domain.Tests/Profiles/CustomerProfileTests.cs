@@ -31,6 +31,22 @@ public sealed class CustomerProfileTests
     }
 
     [Fact]
+    public void Dedup_remembers_every_id_of_the_window_and_forgets_old_ones_beyond_the_minimum()
+    {
+        var settings = new ProfileSettings { DedupMinimum = 2, DedupCapacity = 1000, DedupWindow = TimeSpan.FromHours(24) };
+        var p = new CustomerProfile("p");
+        for (var i = 0; i < 600; i++) p.Apply(Make(EventTypes.PageView, T0, id: "day1-" + i), settings, T0.AddSeconds(i));
+        Assert.Equal(600, p.RecentEventIds.Count); // all within the window, beyond the minimum
+        Assert.True(p.Apply(Make(EventTypes.PageView, T0, id: "day1-0"), settings, T0.AddHours(23)).Duplicate);
+
+        p.Apply(Make(EventTypes.PageView, T0, id: "day3-a"), settings, T0.AddDays(2));
+        p.Apply(Make(EventTypes.PageView, T0, id: "day3-b"), settings, T0.AddDays(2));
+        Assert.Equal(2, p.RecentEventIds.Count); // day-1 ids aged out; the minimum keeps the last two
+        Assert.Equal(p.RecentEventIds.Count, p.RecentEventMinutes.Count);
+        Assert.False(p.Apply(Make(EventTypes.PageView, T0, id: "day1-0"), settings, T0.AddDays(2)).Duplicate);
+    }
+
+    [Fact]
     public void Unknown_types_are_kept_and_counted()
     {
         var p = new CustomerProfile("p");
