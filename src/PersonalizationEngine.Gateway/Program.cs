@@ -1,6 +1,10 @@
+using PersonalizationEngine.Gateway.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddEngine();
 var app = builder.Build();
-app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+app.UseEngine();
+app.MapEngineApis();
 app.Run();
 
 /// <summary>Entry point, public so integration tests can host it with WebApplicationFactory.</summary>

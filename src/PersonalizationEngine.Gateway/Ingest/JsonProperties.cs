@@ -12,6 +12,12 @@ namespace PersonalizationEngine.Gateway.Ingest;
 /// </summary>
 internal static class JsonProperties
 {
+    /// <summary>Properties the domain reads as numbers: a string there must hold a number ("12.50" is fine, "x" is an error).</summary>
+    private static readonly HashSet<string> NumericNames = new(StringComparer.Ordinal)
+    {
+        "amount", "revenue", "total", "price", "quantity", "rating", "value", "discount", "tax", "shipping",
+    };
+
     public static EventProperties Read(JsonElement obj, string field, List<ValidationError> errors, EventProperties? into = null)
     {
         var p = into ?? new EventProperties();
@@ -44,6 +50,10 @@ internal static class JsonProperties
                 break;
             case JsonValueKind.False:
                 p.Set(name, 0m);
+                break;
+            case JsonValueKind.String when NumericNames.Contains(name):
+                if (decimal.TryParse(value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed)) p.Set(name, parsed);
+                else errors.Add(new(field, $"{name} must be a number."));
                 break;
             case JsonValueKind.String:
                 p.Set(name, value.GetString()!);

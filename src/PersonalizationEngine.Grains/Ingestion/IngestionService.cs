@@ -85,12 +85,18 @@ public sealed class IngestionService
         }
         var hasher = await _keys.HasherAsync().ConfigureAwait(false);
 
-        // Events with the same identifiers resolve once; different identity groups resolve concurrently.
+        // Events with the same identifiers resolve once. Groups that share an identifier value resolve one
+        // after another in batch order (an anonymous visit, then the login that names the visitor); unrelated
+        // groups resolve concurrently.
         var groups = valid.GroupBy(v => Signature(v.Event.Identifiers)).ToList();
         var resolved = new Resolution[groups.Count];
-        await ForEachAsync(groups.Count, async g =>
+        var components = Components(groups.Select(g => g.First().Event.Identifiers).ToList());
+        await ForEachAsync(components.Count, async c =>
         {
-            resolved[g] = await ResolveAsync(groups[g].First().Event.Identifiers, hasher, cancellationToken).ConfigureAwait(false);
+            foreach (var g in components[c])
+            {
+                resolved[g] = await ResolveAsync(groups[g].First().Event.Identifiers, hasher, cancellationToken).ConfigureAwait(false);
+            }
         }).ConfigureAwait(false);
 
         var perProfile = new Dictionary<string, List<(int Index, CustomerEvent Event, Resolution R)>>(StringComparer.Ordinal);
@@ -214,8 +220,13 @@ public sealed class IngestionService
             {
                 var key = type + ":" + value;
                 var current = mapped[key];
-                if (current == target || (current is not null && decision.MergedProfileIds.Contains(current)))
+                if (current == target)
                 {
+                    continue;
+                }
+                if (current is not null && decision.MergedProfileIds.Contains(current))
+                {
+                    await _grains.GetGrain<IdentityGrain>(hashes[key]).CallAsync(g => g.RepointAsync(current, target)).ConfigureAwait(false);
                     continue;
                 }
                 var owner = await _grains.GetGrain<IdentityGrain>(hashes[key]).CallAsync(g => g.ClaimAsync(target)).ConfigureAwait(false);
@@ -251,13 +262,14 @@ public sealed class IngestionService
     private async Task MergeAsync(string loser, string survivor, IdentifierHasher hasher)
     {
         var export = await _grains.GetGrain<CustomerGrain>(loser).CallAsync(g => g.ExportForMergeAsync()).ConfigureAwait(false);
-        if (export is null)
+        if (export is not null)
         {
-            return;
+            await _grains.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.AbsorbAsync(export)).ConfigureAwait(false);
         }
-        await _grains.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.AbsorbAsync(export)).ConfigureAwait(false);
-        var late = await _grains.GetGrain<CustomerGrain>(loser).CallAsync(g => g.CompleteMergeAsync(survivor, export.JournalSequence)).ConfigureAwait(false);
-        foreach (var (type, values) in export.Profile.Identifiers)
+        // Marked as merged even when it holds nothing yet: a concurrent request that resolved to it before this
+        // merge then gets redirected to the survivor instead of filling an unreachable profile.
+        var late = await _grains.GetGrain<CustomerGrain>(loser).CallAsync(g => g.CompleteMergeAsync(survivor, export?.JournalSequence ?? 0)).ConfigureAwait(false);
+        foreach (var (type, values) in export?.Profile.Identifiers ?? [])
         {
             foreach (var value in values)
             {
@@ -269,6 +281,24 @@ public sealed class IngestionService
             await DeliverAsync(survivor, late).ConfigureAwait(false);
         }
         MergesCounter.Add(1);
+    }
+
+    /// <summary>Groups (by index) that share any identifier value, transitively; each component in input order.</summary>
+    private static List<List<int>> Components(IReadOnlyList<IReadOnlyDictionary<string, string>> identifiers)
+    {
+        var parent = Enumerable.Range(0, identifiers.Count).ToArray();
+        int Find(int i) => parent[i] == i ? i : parent[i] = Find(parent[i]);
+        var owner = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < identifiers.Count; i++)
+        {
+            foreach (var (type, value) in identifiers[i])
+            {
+                var key = type + ":" + value;
+                if (owner.TryGetValue(key, out var j)) parent[Find(i)] = Find(j);
+                else owner[key] = i;
+            }
+        }
+        return Enumerable.Range(0, identifiers.Count).GroupBy(Find).Select(g => g.ToList()).ToList();
     }
 
     private static Dictionary<string, List<string>> Copy(IReadOnlyDictionary<string, List<string>> identifiers) =>

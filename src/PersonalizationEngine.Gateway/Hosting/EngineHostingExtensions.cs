@@ -1,0 +1,153 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
+using OpenTelemetry.Metrics;
+using PersonalizationEngine.Gateway.Apis;
+using PersonalizationEngine.Gateway.Problems;
+using PersonalizationEngine.Gateway.Security;
+using PersonalizationEngine.Storage;
+
+namespace PersonalizationEngine.Gateway.Hosting;
+
+/// <summary>
+/// Wires the gateway: storage, grains, API-key auth with scopes (every route needs a key unless it says
+/// otherwise), per-key rate limits, problem details for every error, request limits, gzip request bodies,
+/// OpenAPI and its interactive page, health and Prometheus metrics, static web assets.
+/// </summary>
+public static class EngineHostingExtensions
+{
+    public static WebApplicationBuilder AddEngine(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = config.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 4 * 1024 * 1024;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            k.AddServerHeader = false;
+        });
+        services.Configure<JsonOptions>(o => o.SerializerOptions.MaxDepth = 32);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<EngineExceptionHandler>();
+        services.AddRequestDecompression();
+
+        services.Configure<AuthOptions>(config.GetSection("Auth"));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ApiKeyRegistry>();
+        // Runs before the grains' hosted services: schema first, keys second.
+        services.AddHostedService<EngineStartup>();
+        services.AddEngineStorage(config);
+        services.AddEngineGrains(config);
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(ApiScopes.Ingest, p => p.RequireAssertion(c => HasScope(c.User, ApiScopes.Ingest)))
+            .AddPolicy(ApiScopes.Query, p => p.RequireAssertion(c => HasScope(c.User, ApiScopes.Query)))
+            .AddPolicy(ApiScopes.Admin, p => p.RequireAssertion(c => HasScope(c.User, ApiScopes.Admin)));
+
+        var permits = config.GetValue<int?>("RateLimits:PermitsPerSecond") ?? 100_000;
+        var burst = config.GetValue<int?>("RateLimits:Burst") ?? permits * 2;
+        services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var who = context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value
+                    ?? "ip:" + context.Connection.RemoteIpAddress;
+                return RateLimitPartition.GetTokenBucketLimiter(who, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = burst,
+                    TokensPerPeriod = permits,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            o.OnRejected = (context, ct) =>
+            {
+                var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
+                return new ValueTask(ProblemWriter.WriteAsync(context.HttpContext, 429, "Rate limit exceeded.", $"This key may send {permits} requests per second (burst {burst}).", "Authorization", retry));
+            };
+        });
+
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Personalization Engine API";
+            document.Info.Description = "Real-time customer profiles, next best offer and churn risk. Authenticate with `Authorization: Bearer <key>` (Segment routes: Basic with the write key as user name).";
+            return Task.CompletedTask;
+        }));
+
+        var otel = services.AddOpenTelemetry().WithMetrics(m =>
+        {
+            m.AddMeter("PersonalizationEngine.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
+            m.AddPrometheusExporter();
+            if (config["Otlp:Endpoint"] is { Length: > 0 } endpoint)
+            {
+                m.AddOtlpExporter(e => e.Endpoint = new Uri(endpoint));
+            }
+        });
+        return builder;
+    }
+
+    private static bool HasScope(System.Security.Claims.ClaimsPrincipal user, string scope) =>
+        user.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope) || user.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, ApiScopes.Admin);
+
+    public static WebApplication UseEngine(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(async context =>
+        {
+            var r = context.HttpContext.Response;
+            if (r.ContentLength is null && string.IsNullOrEmpty(r.ContentType))
+            {
+                var detail = r.StatusCode == 404 ? "No route matches this path." : r.StatusCode == 405 ? "This route does not accept that method." : "The request failed.";
+                await ProblemWriter.WriteAsync(context.HttpContext, r.StatusCode, ReasonPhrases(r.StatusCode), detail, r.StatusCode is 404 or 405 ? "path" : null);
+            }
+        });
+        var maxBody = app.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 4 * 1024 * 1024;
+        app.Use((context, next) =>
+        {
+            // Kestrel enforces the limit on the stream too; this answers declared oversize bodies up front.
+            if (context.Request.ContentLength > maxBody)
+            {
+                return ProblemWriter.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large.", $"Bodies are limited to {maxBody:N0} bytes.", "body");
+            }
+            return next(context);
+        });
+        app.UseRequestDecompression();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "Personalization Engine v1");
+        });
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+
+    private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } p ? p + "." : "Error.";
+
+    public static WebApplication MapEngineApis(this WebApplication app)
+    {
+        app.MapHealthApi();
+        app.MapOpenApi().AllowAnonymous();
+        var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
+        if (!app.Configuration.GetValue<bool>("Metrics:AllowAnonymous")) metrics.RequireAuthorization(ApiScopes.Admin);
+        else metrics.AllowAnonymous();
+        app.MapKeysApi();
+        app.MapEventsApi();
+        app.MapSegmentApi();
+        app.MapCustomersApi();
+        app.MapModelsApi();
+        app.MapSegmentsApi();
+        app.MapTriggersApi();
+        app.MapStatsApi();
+        return app;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Data.Common;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using PersonalizationEngine.Actors;
+using PersonalizationEngine.Storage;
+
+namespace PersonalizationEngine.Gateway.Problems;
+
+/// <summary>
+/// Turns exceptions from any layer into problem details: a full mailbox is 429 (one grain) or 503 (the whole
+/// runtime), storage trouble is 503, each with Retry-After, so clients back off and retry (acked events are
+/// never among them); malformed input is 400/413. Anything else is a 500 without internals.
+/// </summary>
+public sealed class EngineExceptionHandler(ILogger<EngineExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        switch (exception)
+        {
+            case MailboxFullException full:
+                await ProblemWriter.WriteAsync(context, full.SystemWide ? 503 : 429, full.SystemWide ? "The engine is at capacity." : "Too many requests for this customer.",
+                    "Retry after the indicated delay; nothing of this request was stored.", retryAfter: full.RetryAfter);
+                return true;
+            case StorageUnavailableException or DbException or TimeoutException:
+                logger.LogWarning(exception, "Storage unavailable for {Path}", context.Request.Path);
+                await ProblemWriter.WriteAsync(context, 503, "Storage is unavailable.", "The engine could not persist or read data; nothing unacknowledged was stored. Retry later.", retryAfter: TimeSpan.FromSeconds(2));
+                return true;
+            case ActorSystemStoppingException:
+                await ProblemWriter.WriteAsync(context, 503, "The engine is shutting down.", "Retry on another instance or after restart.", retryAfter: TimeSpan.FromSeconds(5));
+                return true;
+            case BadHttpRequestException bad:
+                await ProblemWriter.WriteAsync(context, bad.StatusCode, bad.StatusCode == 413 ? "Request body too large." : "Bad request.", bad.Message, "body");
+                return true;
+            case JsonException json:
+                await ProblemWriter.WriteAsync(context, 400, "The body is not valid JSON.", json.Message, "body" + (json.Path is { Length: > 1 } p ? p[1..] : ""));
+                return true;
+            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
+                return true; // the client went away; nobody is listening
+            default:
+                logger.LogError(exception, "Unhandled error for {Method} {Path}", context.Request.Method, context.Request.Path);
+                await ProblemWriter.WriteAsync(context, 500, "Internal error.", "The engine failed to process the request; it has been logged.");
+                return true;
+        }
+    }
+}

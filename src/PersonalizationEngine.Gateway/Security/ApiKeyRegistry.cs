@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using PersonalizationEngine.Storage;
+
+namespace PersonalizationEngine.Gateway.Security;
+
+/// <summary>Keys from configuration: <c>Auth:AdminKey</c> and one write key per source, <c>Auth:WriteKeys:&lt;source&gt;</c>.</summary>
+public sealed class AuthOptions
+{
+    public string? AdminKey { get; set; }
+    public Dictionary<string, string> WriteKeys { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// API keys: bootstrap keys from configuration (held only as hashes in memory) plus keys created through the
+/// API (stored hashed in the state store, record <c>api-keys/registry</c>). Lookup hashes the presented key
+/// and compares hashes in constant time, from an immutable in-memory snapshot.
+/// </summary>
+public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOptions> options, TimeProvider time)
+{
+    private const string RecordType = "api-keys";
+    private const string RecordKey = "registry";
+    public const int MinimumKeyLength = 16;
+    private readonly SemaphoreSlim _write = new(1, 1);
+    private IReadOnlyList<ApiKeyRecord> _keys = [];
+    private long _version;
+
+    public IReadOnlyList<ApiKeyRecord> Keys => Volatile.Read(ref _keys);
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var stored = await storage.States.ReadAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
+        var created = stored is null ? [] : JsonSerializer.Deserialize<List<ApiKeyRecord>>(stored.Data, JsonSerializerOptions.Web) ?? [];
+        _version = stored?.Version ?? 0;
+        Volatile.Write(ref _keys, Bootstrap().Concat(created).ToList());
+    }
+
+    private IEnumerable<ApiKeyRecord> Bootstrap()
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        if (!string.IsNullOrEmpty(o.AdminKey))
+        {
+            Check(o.AdminKey, "Auth:AdminKey");
+            yield return new ApiKeyRecord("bootstrap-admin", "admin (configuration)", [ApiScopes.Admin], Hash(o.AdminKey), Prefix(o.AdminKey), now, Bootstrap: true);
+        }
+        foreach (var (source, key) in o.WriteKeys)
+        {
+            Check(key, $"Auth:WriteKeys:{source}");
+            yield return new ApiKeyRecord("bootstrap-write-" + source, $"write key for {source} (configuration)", [ApiScopes.Ingest], Hash(key), Prefix(key), now, Bootstrap: true);
+        }
+    }
+
+    private static void Check(string key, string setting)
+    {
+        if (key.Length < MinimumKeyLength) throw new InvalidOperationException($"{setting} must be at least {MinimumKeyLength} characters.");
+    }
+
+    /// <summary>The key record for a presented secret, or null. Constant-time per comparison.</summary>
+    public ApiKeyRecord? Find(string presented)
+    {
+        if (presented.Length is < MinimumKeyLength or > 256) return null;
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(presented), hash);
+        ApiKeyRecord? found = null;
+        Span<byte> stored = stackalloc byte[32];
+        foreach (var k in Keys)
+        {
+            if (Convert.FromHexString(k.Hash, stored, out _, out _) == System.Buffers.OperationStatus.Done
+                && CryptographicOperations.FixedTimeEquals(hash, stored))
+            {
+                found = k;
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Creates a key; the secret is returned once and only its hash is stored.</summary>
+    public async Task<(ApiKeyRecord Record, string Secret)> CreateAsync(string name, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+    {
+        var secret = "pe_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)).Replace('+', '-').Replace('/', '_');
+        var record = new ApiKeyRecord("key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), name, scopes.Distinct().ToList(), Hash(secret), Prefix(secret), time.GetUtcNow());
+        await ChangeAsync(list => list.Add(record), cancellationToken).ConfigureAwait(false);
+        return (record, secret);
+    }
+
+    /// <summary>Revokes a created key; false when unknown. Bootstrap keys are revoked by changing configuration.</summary>
+    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
+    {
+        var removed = false;
+        await ChangeAsync(list => removed = list.RemoveAll(k => k.Id == id) > 0, cancellationToken).ConfigureAwait(false);
+        return removed;
+    }
+
+    private async Task ChangeAsync(Action<List<ApiKeyRecord>> change, CancellationToken cancellationToken)
+    {
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var stored = await storage.States.ReadAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
+            var created = stored is null ? [] : JsonSerializer.Deserialize<List<ApiKeyRecord>>(stored.Data, JsonSerializerOptions.Web) ?? [];
+            change(created);
+            _version = await storage.States.WriteAsync(RecordType, RecordKey, JsonSerializer.SerializeToUtf8Bytes(created, JsonSerializerOptions.Web), stored?.Version ?? 0, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _keys, Bootstrap().Concat(created).ToList());
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private static string Prefix(string key) => key.Length <= 6 ? "" : key[..6];
+}

@@ -1,0 +1,220 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using PersonalizationEngine.Actors;
+
+namespace PersonalizationEngine.Gateway.Tests;
+
+/// <summary>Health, keys, auth, limits, errors, metrics and OpenAPI through the real pipeline.</summary>
+public sealed class OperationsTests : IClassFixture<OperationsTests.Engine>
+{
+    public sealed class Engine : WebApplicationFactory<Program>
+    {
+        private readonly string _dir = Directory.CreateTempSubdirectory("pe-ops-").FullName;
+        public int PermitsPerSecond { get; init; } = 100_000;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Auth:AdminKey", DataApiTests.Admin);
+            builder.UseSetting("Auth:WriteKeys:website", DataApiTests.Write);
+            builder.UseSetting("Storage:Provider", "Sqlite");
+            builder.UseSetting("Storage:Sqlite:Path", Path.Combine(_dir, "engine.db"));
+            builder.UseSetting("Limits:MaxRequestBodyBytes", "65536");
+            builder.ConfigureServices(s => s.AddSingleton<IStartupFilter>(new ThrowingRoutes()));
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(_dir, true); } catch (IOException) { }
+        }
+
+        public HttpClient Client(string? bearer = DataApiTests.Admin)
+        {
+            var c = CreateClient();
+            if (bearer is not null) c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            return c;
+        }
+    }
+
+    /// <summary>Test-only routes that throw what lower layers throw, to check the mapping to problem details.</summary>
+    private sealed class ThrowingRoutes : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.UseEndpoints(e =>
+            {
+                e.MapGet("/test/mailbox-full", () => { throw new MailboxFullException("customer", "k", TimeSpan.FromSeconds(3), systemWide: false); });
+                e.MapGet("/test/runtime-full", () => { throw new MailboxFullException("customer", "k", TimeSpan.FromSeconds(2), systemWide: true); });
+                e.MapGet("/test/storage-down", () => { throw new PersonalizationEngine.Storage.StorageUnavailableException("down"); });
+                e.MapGet("/test/bug", () => { throw new InvalidOperationException("secret internals"); });
+            });
+        };
+    }
+
+    private readonly Engine _engine;
+
+    public OperationsTests(Engine engine) => _engine = engine;
+
+    private static async Task<JsonElement> Problem(HttpResponseMessage r, HttpStatusCode status, string? field = null)
+    {
+        Assert.Equal(status, r.StatusCode);
+        Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        var body = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal((int)status, body.GetProperty("status").GetInt32());
+        if (field is not null) Assert.Equal(field, body.GetProperty("field").GetString());
+        return body;
+    }
+
+    [Fact]
+    public async Task Health_is_anonymous_and_ready_checks_storage()
+    {
+        var c = _engine.Client(null);
+        Assert.Equal(HttpStatusCode.OK, (await c.GetAsync("/health/live")).StatusCode);
+        var ready = await c.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("sqlite", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keys_are_created_once_listed_without_secrets_scoped_and_revoked()
+    {
+        var admin = _engine.Client();
+        var created = await admin.PostAsync("/api/v1/keys", new StringContent("""{"name":"analytics","scopes":["query"]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+        var key = body.GetProperty("key").GetString()!;
+        var id = body.GetProperty("id").GetString()!;
+
+        var list = await admin.GetStringAsync("/api/v1/keys");
+        Assert.DoesNotContain(key, list, StringComparison.Ordinal);
+        Assert.DoesNotContain(DataApiTests.Admin, list, StringComparison.Ordinal);
+        Assert.Contains(id, list, StringComparison.Ordinal);
+
+        var query = _engine.Client(key);
+        await Problem(await query.GetAsync("/api/v1/customers/user_id:none/profile"), HttpStatusCode.NotFound, "ref"); // allowed, just unknown
+        await Problem(await query.PostAsync("/api/v1/events", new StringContent("[]")), HttpStatusCode.Forbidden, "Authorization");
+        await Problem(await query.GetAsync("/api/v1/keys"), HttpStatusCode.Forbidden, "Authorization");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/keys/{id}")).StatusCode);
+        await Problem(await query.GetAsync("/api/v1/customers/user_id:none/profile"), HttpStatusCode.Unauthorized, "Authorization");
+        await Problem(await admin.DeleteAsync($"/api/v1/keys/{id}"), HttpStatusCode.NotFound, "id");
+        await Problem(await admin.DeleteAsync("/api/v1/keys/bootstrap-admin"), HttpStatusCode.Conflict, "id");
+
+        var bad = await Problem(await admin.PostAsync("/api/v1/keys", new StringContent("""{"name":"","scopes":["root"]}""")), HttpStatusCode.BadRequest, "name");
+        Assert.Contains(bad.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == "scopes[0]");
+    }
+
+    [Fact]
+    public async Task Missing_malformed_and_unknown_keys_are_401_problems()
+    {
+        var r = await _engine.Client(null).GetAsync("/api/v1/stats");
+        await Problem(r, HttpStatusCode.Unauthorized, "Authorization");
+        Assert.NotEmpty(r.Headers.WwwAuthenticate);
+        await Problem(await _engine.Client("not-a-real-key-0123456789").GetAsync("/api/v1/stats"), HttpStatusCode.Unauthorized, "Authorization");
+        var c = _engine.Client(null);
+        c.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Basic %%%not-base64");
+        await Problem(await c.GetAsync("/api/v1/stats"), HttpStatusCode.Unauthorized, "Authorization");
+        // The write key as Basic user name works on ingestion routes (Segment convention).
+        var basic = _engine.Client(null);
+        basic.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(DataApiTests.Write + ":")));
+        Assert.Equal(HttpStatusCode.OK, (await basic.PostAsync("/v1/track", new StringContent("""{"userId":"ops-1","event":"Signed In","messageId":"ops-m1"}"""))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Oversized_bodies_unknown_routes_and_layer_failures_are_problems()
+    {
+        var big = new string('x', 70_000);
+        await Problem(await _engine.Client(DataApiTests.Write).PostAsync("/api/v1/events", new StringContent($"[\"{big}\"]")), HttpStatusCode.RequestEntityTooLarge, "body");
+        await Problem(await _engine.Client().GetAsync("/api/v1/nothing-here"), HttpStatusCode.NotFound, "path");
+
+        var mailbox = await _engine.Client().GetAsync("/test/mailbox-full");
+        await Problem(mailbox, HttpStatusCode.TooManyRequests);
+        Assert.Equal(TimeSpan.FromSeconds(3), mailbox.Headers.RetryAfter?.Delta);
+        var runtime = await _engine.Client().GetAsync("/test/runtime-full");
+        await Problem(runtime, HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(runtime.Headers.RetryAfter);
+        var storage = await _engine.Client().GetAsync("/test/storage-down");
+        await Problem(storage, HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(storage.Headers.RetryAfter);
+        var bug = await _engine.Client().GetAsync("/test/bug");
+        await Problem(bug, HttpStatusCode.InternalServerError);
+        Assert.DoesNotContain("secret internals", await bug.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_openapi_docs_and_stats()
+    {
+        await _engine.Client(DataApiTests.Write).PostAsync("/api/v1/events", new StringContent($$"""[{"eventId":"ops-e1","identifiers":{"user_id":"ops-2"},"channel":"web","type":"page_view","timestamp":"{{DateTimeOffset.UtcNow:O}}"}]"""));
+        await Problem(await _engine.Client(DataApiTests.Write).GetAsync("/metrics"), HttpStatusCode.Forbidden);
+        var metrics = await _engine.Client().GetStringAsync("/metrics");
+        Assert.Contains("pe_events", metrics, StringComparison.Ordinal);
+        Assert.Contains("_bucket{", metrics, StringComparison.Ordinal);
+
+        var openapi = JsonDocument.Parse(await _engine.Client(null).GetStringAsync("/openapi/v1.json")).RootElement;
+        var paths = openapi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/v1/events", paths);
+        Assert.Contains("/v1/batch", paths);
+        Assert.Contains("/api/v1/customers/{ref}/profile", paths);
+        var docs = await _engine.Client(null).GetAsync("/docs/index.html");
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+        Assert.Contains("swagger", await docs.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+
+        var stats = JsonDocument.Parse(await _engine.Client().GetStringAsync("/api/v1/stats")).RootElement;
+        Assert.True(stats.GetProperty("eventsTotal").GetInt64() >= 1);
+        Assert.True(stats.GetProperty("activeGrains").GetInt32() >= 1);
+    }
+}
+
+public sealed class RateLimitTests : IClassFixture<RateLimitTests.TightEngine>
+{
+    public sealed class TightEngine : WebApplicationFactory<Program>
+    {
+        private readonly string _dir = Directory.CreateTempSubdirectory("pe-rl-").FullName;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Auth:AdminKey", DataApiTests.Admin);
+            builder.UseSetting("Storage:Provider", "Sqlite");
+            builder.UseSetting("Storage:Sqlite:Path", Path.Combine(_dir, "engine.db"));
+            builder.UseSetting("RateLimits:PermitsPerSecond", "1");
+            builder.UseSetting("RateLimits:Burst", "3");
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(_dir, true); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
+    public async Task A_key_over_its_rate_gets_429_with_retry_after_and_health_is_exempt()
+    {
+        using var engine = new TightEngine();
+        var c = engine.CreateClient();
+        c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DataApiTests.Admin);
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 6; i++)
+        {
+            var r = await c.GetAsync("/api/v1/keys");
+            statuses.Add(r.StatusCode);
+            if (r.StatusCode == HttpStatusCode.TooManyRequests) limited = r;
+        }
+        Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.NotNull(limited);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(limited.Headers.RetryAfter);
+        for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await c.GetAsync("/health/live")).StatusCode);
+    }
+}
