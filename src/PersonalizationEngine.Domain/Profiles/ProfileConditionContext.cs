@@ -3,7 +3,7 @@ using PersonalizationEngine.Domain.Segments;
 namespace PersonalizationEngine.Domain.Profiles;
 
 /// <summary>The condition context of a profile: its features, attribute values, segments and consents.</summary>
-public sealed class ProfileConditionContext(CustomerProfile profile, IReadOnlyDictionary<string, double> features) : IConditionContext
+public sealed class ProfileConditionContext(CustomerProfile profile, IReadOnlyDictionary<string, double> features) : IConditionContext, Decisioning.IConsentView
 {
     public bool TryGetFeature(string name, out double value) => features.TryGetValue(name, out value);
 
@@ -20,5 +20,12 @@ public sealed class ProfileConditionContext(CustomerProfile profile, IReadOnlyDi
         if (profile.Consents.TryGetValue(purposeAndChannel, out var exact)) return exact.Granted;
         var colon = purposeAndChannel.IndexOf(':');
         return colon > 0 && profile.Consents.TryGetValue(purposeAndChannel[..colon], out var general) && general.Granted;
+    }
+
+    /// <summary>True when the customer said no: for <c>purpose:channel</c> if recorded, else for the purpose.</summary>
+    public bool IsRefused(string purpose, string channel)
+    {
+        if (profile.Consents.TryGetValue(purpose + ":" + channel, out var exact)) return !exact.Granted;
+        return profile.Consents.TryGetValue(purpose, out var general) && !general.Granted;
     }
 }
