@@ -26,6 +26,7 @@ public static class GrainsServiceCollectionExtensions
             if (engine["HistoryLimit"] is { } history) o.Profile = o.Profile with { HistoryLimit = int.Parse(history, System.Globalization.CultureInfo.InvariantCulture) };
         });
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(configuration);
         services.TryAddSingleton<EngineKeys>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Models.ChurnModelRegistry>();
         services.TryAddSingleton<IngestionService>();
@@ -36,6 +37,10 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PersonalizationEngine.Grains.Stats.EngineStats>();
         services.AddHostedService<PersonalizationEngine.Grains.Models.ModelLoader>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.TriggerBus>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Decisioning.DecisioningCatalog>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Offers.PropensityCache>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Decisioning.DecisionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Offers.PropensityCache>());
         services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.IHttpClientFactoryLike, PersonalizationEngine.Grains.Triggers.DefaultWebhookClientFactory>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>());
@@ -43,6 +48,7 @@ public static class GrainsServiceCollectionExtensions
         {
             b.AddGrain(sp => ActivatorUtilities.CreateInstance<CustomerGrain>(sp));
             b.AddGrain<IdentityGrain>();
+            b.AddGrain<PersonalizationEngine.Grains.Offers.OfferModelGrain>();
             var section = configuration.GetSection("Actors");
             b.Configure(o =>
             {

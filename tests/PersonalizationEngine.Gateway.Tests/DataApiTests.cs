@@ -200,4 +200,60 @@ public sealed class DataApiTests : IClassFixture<DataApiTests.Engine>
         Assert.Equal(HttpStatusCode.Forbidden, (await _engine.Client(Write).GetAsync("/api/v1/triggers")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/triggers/dead-letters")).StatusCode);
     }
+
+    [Fact]
+    public async Task Next_best_offer_for_customers_and_visitors_with_reasons_and_kpis()
+    {
+        var admin = _engine.Client();
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/v1/offers", Json("""{"offerId":"nbo-free-shipping","name":"Free shipping","value":5,"placements":["home"],"creative":{"title":"Free shipping today"}}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/v1/offers", Json("""{"offerId":"nbo-vip","name":"VIP lounge","value":50,"eligibility":{"feature":"orders_total","op":">=","value":10}}"""))).StatusCode);
+        await AssertProblem(await admin.PostAsync("/api/v1/offers", Json("""{"offerId":"x y","name":"","channels":["fax"]}""")), HttpStatusCode.BadRequest, "offerId");
+        await AssertProblem(await admin.PostAsync("/api/v1/contact-policies", Json("""{"policyId":"p","channel":"email"}""")), HttpStatusCode.BadRequest, "maxContacts");
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/v1/contact-policies", Json("""{"policyId":"weekly-email","channel":"email","maxContacts":1,"windowDays":7}"""))).StatusCode);
+
+        await _engine.Client(Write).PostAsync("/api/v1/events", Json($"[{Ev("nbo1", "page_view", """{"user_id":"nbo-user","anonymous_id":"nbo-anon"}""")}]"));
+        var get = await admin.GetAsync("/api/v1/customers/user_id:nbo-user/next-best-offer?channel=web&placement=home&limit=3&explain=true");
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        var body = await Body(get);
+        var decisionId = body.GetProperty("decisionId").GetString()!;
+        Assert.StartsWith("dec_", decisionId, StringComparison.Ordinal);
+        var offers = body.GetProperty("offers").EnumerateArray().ToList();
+        Assert.Contains(offers, o => o.GetProperty("offerId").GetString() == "nbo-free-shipping" && o.GetProperty("reasons").GetArrayLength() > 0 && o.GetProperty("propensity").GetDouble() > 0);
+        Assert.DoesNotContain(offers, o => o.GetProperty("offerId").GetString() == "nbo-vip");
+        Assert.Contains(body.GetProperty("excluded").EnumerateArray(), e => e.GetProperty("offerId").GetString() == "nbo-vip" && e.GetProperty("stage").GetString() == "eligibility");
+        Assert.True(body.GetProperty("trace").GetArrayLength() > 2);
+
+        var post = await admin.PostAsync("/api/v1/customers/user_id:nbo-user/next-best-offer", Json("""{"channel":"web","placement":"home","limit":1,"contextWeights":{"nbo-free-shipping":2}}"""));
+        Assert.Equal(2, (await Body(post)).GetProperty("offers")[0].GetProperty("contextWeight").GetDouble());
+        await AssertProblem(await admin.GetAsync("/api/v1/customers/user_id:nbo-user/next-best-offer?channel=fax"), HttpStatusCode.BadRequest, "channel");
+        await AssertProblem(await admin.GetAsync("/api/v1/customers/user_id:nbo-user/next-best-offer?limit=0"), HttpStatusCode.BadRequest, "limit");
+        await AssertProblem(await admin.GetAsync("/api/v1/customers/user_id:ghost/next-best-offer"), HttpStatusCode.NotFound, "ref");
+
+        // The website's public route with the write key: the known visitor, and a stranger (cold start).
+        var site = _engine.CreateClient();
+        var known = await Body(await site.GetAsync($"/t/v1/offers?anonymousId=nbo-anon&placement=home&writeKey={Write}"));
+        Assert.Equal("Free shipping today", known.GetProperty("offers")[0].GetProperty("creative").GetProperty("title").GetString());
+        Assert.False(known.TryGetProperty("profileId", out _));
+        var stranger = await site.GetAsync($"/t/v1/offers?anonymousId=never-seen&placement=home&writeKey={Write}");
+        Assert.Equal(HttpStatusCode.OK, stranger.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await site.GetAsync("/t/v1/offers?anonymousId=x")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/customers/anonymous_id:never-seen/profile")).StatusCode); // asking creates nobody
+
+        // Feedback through the Segment route reaches the offer's KPIs.
+        var feedback = $$"""{"batch":[{"type":"track","userId":"nbo-user","event":"offer_impression","properties":{"decisionId":"{{decisionId}}","offerId":"nbo-free-shipping"},"messageId":"fb1"},{"type":"track","userId":"nbo-user","event":"offer_click","properties":{"decisionId":"{{decisionId}}","offerId":"nbo-free-shipping"},"messageId":"fb2"}]}""";
+        Assert.Equal(HttpStatusCode.OK, (await _engine.SegmentClient().PostAsync("/v1/batch", Json(feedback))).StatusCode);
+        JsonElement kpi = default;
+        for (var i = 0; i < 50; i++)
+        {
+            kpi = await Body(await admin.GetAsync("/api/v1/offers/nbo-free-shipping/stats"));
+            if (kpi.GetProperty("clicks").GetInt64() == 1) break;
+            await Task.Delay(100);
+        }
+        Assert.Equal(1, kpi.GetProperty("impressions").GetInt64());
+        Assert.Equal(1, kpi.GetProperty("clicks").GetInt64());
+        Assert.Equal(1.0, kpi.GetProperty("ctr").GetDouble());
+        var stats = await Body(await admin.GetAsync("/api/v1/stats"));
+        Assert.Contains(stats.GetProperty("offers").EnumerateArray(), o => o.GetProperty("offerId").GetString() == "nbo-free-shipping");
+        Assert.True(stats.GetProperty("decisionsTotal").GetInt64() >= 3);
+    }
 }

@@ -35,6 +35,11 @@ public sealed partial class CustomerProfile
             if (!RecentEventIds.Contains(other.RecentEventIds[i])) RememberEventId(other.RecentEventIds[i], asOf, settings);
         }
         History = [.. History.Concat(other.History).OrderBy(e => e.Timestamp).TakeLast(settings.HistoryLimit)];
+        if (other.Contacts is { } contacts)
+        {
+            Contacts ??= new Decisioning.ContactHistory();
+            foreach (var c in contacts.Entries) Contacts.Record(c);
+        }
         EventCount += other.EventCount;
         LatencySumSeconds += other.LatencySumSeconds;
         ApplyLatencySumSeconds += other.ApplyLatencySumSeconds;

@@ -33,6 +33,8 @@ public sealed partial class CustomerProfile
     public LifecycleStage Lifecycle { get; set; }
     /// <summary>Model outputs the learning layer writes back (e.g. <c>churn_probability</c>), visible as features to segments and rules.</summary>
     public Dictionary<string, double>? Scores { get; set; }
+    /// <summary>Recent offer contacts (impressions, answers) for contact policy and fatigue.</summary>
+    public Decisioning.ContactHistory? Contacts { get; set; }
 
     public CustomerProfile() { }
 

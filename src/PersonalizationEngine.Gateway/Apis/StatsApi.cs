@@ -28,8 +28,13 @@ internal static class StatsApi
     }
 }
 
-/// <summary>Per-offer KPIs for the dashboard; filled once decisioning is wired.</summary>
+/// <summary>Per-offer KPIs for the dashboard, from the latest refreshed counters.</summary>
 internal static class OfferStatsSource
 {
-    public static IEnumerable<object> Current(IServiceProvider sp) => [];
+    public static IEnumerable<object> Current(IServiceProvider sp)
+    {
+        var decisions = sp.GetRequiredService<PersonalizationEngine.Grains.Decisioning.DecisionService>();
+        var control = decisions.ControlCounters;
+        return decisions.Kpis().Select(k => DecisionsApi.Kpi(k.OfferId, k.Name, k.Counters, control)).ToList();
+    }
 }

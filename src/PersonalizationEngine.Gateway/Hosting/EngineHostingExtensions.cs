@@ -148,6 +148,7 @@ public static class EngineHostingExtensions
         app.MapSegmentsApi();
         app.MapTriggersApi();
         app.MapStatsApi();
+        app.MapDecisionsApi();
         return app;
     }
 }

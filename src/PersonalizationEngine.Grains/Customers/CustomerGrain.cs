@@ -23,6 +23,8 @@ public sealed partial class CustomerGrain(
     Stats.SegmentCounts segmentCounts,
     Catalog.EngineSettings engineSettings,
     Triggers.TriggerBus triggers,
+    Decisioning.DecisioningCatalog decisioning,
+    Offers.PropensityCache propensities,
     IOptions<EngineOptions> options) : Grain<CustomerGrainState>
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
@@ -122,6 +124,7 @@ public sealed partial class CustomerGrain(
         {
             var result = _profile.Apply(events[i], Settings, now);
             outcomes[i] = result.Applied ? EventOutcome.Applied : EventOutcome.Duplicate;
+            if (result.Applied) ObserveOutcome(events[i]);
             if (result.Applied) triggers.Publish(new Triggers.CustomerSignal(Triggers.TriggerKinds.Event, Key, events[i].Timestamp, EventType: events[i].Type));
             if (result.SegmentChanges.Count > 0)
             {

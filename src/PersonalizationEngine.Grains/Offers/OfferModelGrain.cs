@@ -1,22 +1,43 @@
 using PersonalizationEngine.Actors;
+using PersonalizationEngine.Domain.Decisioning;
 using PersonalizationEngine.Learning.Bandits;
 
 namespace PersonalizationEngine.Grains.Offers;
 
-/// <summary>Stored learning state of one offer.</summary>
+/// <summary>Stored learning state and KPI counters of one offer (or of the control group).</summary>
 public sealed class OfferModelState
 {
     public BanditSnapshot? Model { get; set; }
+    public OfferCounters Counters { get; set; } = new();
 }
+
+/// <summary>What a customer grain reports about an offer.</summary>
+public enum OfferSignal
+{
+    Decision,
+    Impression,
+    Click,
+    Accept,
+    Reject,
+    /// <summary>Shown, and no click or acceptance within the feedback window.</summary>
+    Ignored,
+    Conversion,
+}
+
+/// <summary>A read-side copy: the model and the counters at the last refresh.</summary>
+public sealed record OfferModelSnapshot(BanditSnapshot Model, OfferCounters Counters);
 
 /// <summary>
 /// The shared propensity model of one offer (one linear arm over <see cref="OfferContext"/>), learned online
-/// from rewards the customer grains report. Customer grains never call it while deciding: they read a snapshot
-/// refreshed in the background (<see cref="PropensityCache"/>), so a decision never waits on this grain.
+/// from the outcomes customer grains report, plus its KPI counters. Customer grains never wait on it while
+/// deciding: they read copies refreshed in the background (<see cref="PropensityCache"/>).
 /// </summary>
 [GrainType("offer-model")]
 public sealed class OfferModelGrain : Grain<OfferModelState>
 {
+    /// <summary>The key under which the control group's counters are kept.</summary>
+    public const string ControlKey = "__control__";
+
     private ContextualBandit? _bandit;
     private int _sinceWrite;
 
@@ -26,13 +47,25 @@ public sealed class OfferModelGrain : Grain<OfferModelState>
         ? ContextualBandit.Restore(m)
         : new ContextualBandit(DefaultSettings);
 
-    /// <summary>Learns from one outcome (1 = clicked/accepted, 0 = shown and ignored or rejected).</summary>
-    public async Task RewardAsync(double[] context, double reward)
+    /// <summary>Counts a signal and, for outcomes, learns (click/accept = 1; reject/ignored = 0).</summary>
+    public async Task RecordAsync(OfferSignal signal, double[]? context, decimal revenue)
     {
-        if (context.Length != OfferContext.Dimension) return;
-        Bandit.Update(0, context, reward);
+        var c = State.Counters;
+        switch (signal)
+        {
+            case OfferSignal.Decision: c.Decisions++; break;
+            case OfferSignal.Impression: c.Impressions++; break;
+            case OfferSignal.Click: c.Clicks++; break;
+            case OfferSignal.Accept: c.Accepts++; break;
+            case OfferSignal.Reject: c.Rejects++; break;
+            case OfferSignal.Conversion: c.Conversions++; c.Revenue += revenue; break;
+        }
+        if (context is { Length: var n } && n == OfferContext.Dimension && signal is OfferSignal.Click or OfferSignal.Accept or OfferSignal.Reject or OfferSignal.Ignored)
+        {
+            Bandit.Update(0, context, signal is OfferSignal.Click or OfferSignal.Accept ? 1 : 0);
+        }
         MarkDirty();
-        if (++_sinceWrite >= 50)
+        if (++_sinceWrite >= 100)
         {
             _sinceWrite = 0;
             await WriteStateAsync().ConfigureAwait(false);
@@ -41,6 +74,14 @@ public sealed class OfferModelGrain : Grain<OfferModelState>
 
     protected override void OnWritingState() => State.Model = _bandit?.Snapshot() ?? State.Model;
 
-    /// <summary>A copy of the current model for the read-side cache.</summary>
-    public BanditSnapshot Snapshot() => Bandit.Snapshot();
+    /// <summary>A copy of the current model and counters for the read side.</summary>
+    public OfferModelSnapshot Snapshot()
+    {
+        var c = State.Counters;
+        return new OfferModelSnapshot(Bandit.Snapshot(), new OfferCounters
+        {
+            Decisions = c.Decisions, Impressions = c.Impressions, Clicks = c.Clicks, Accepts = c.Accepts,
+            Rejects = c.Rejects, Conversions = c.Conversions, Revenue = c.Revenue,
+        });
+    }
 }

@@ -2,38 +2,35 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PersonalizationEngine.Actors;
+using PersonalizationEngine.Domain.Decisioning;
 using PersonalizationEngine.Learning.Bandits;
 
 namespace PersonalizationEngine.Grains.Offers;
 
 /// <summary>
-/// Read-only copies of every offer's propensity model, refreshed from the offer model grains every
-/// <see cref="RefreshInterval"/> in the background. Deciding reads these copies (immutable once published),
-/// so it costs microseconds and never waits on a shared grain; learning lags by at most one refresh.
+/// Read-only copies of every offer's propensity model and counters, refreshed from the offer model grains
+/// every <see cref="RefreshInterval"/> in the background. Deciding reads these copies (immutable once
+/// published), so it costs microseconds and never waits on a shared grain; learning lags by one refresh.
 /// </summary>
-public sealed class PropensityCache(IGrainFactory grains, ILogger<PropensityCache> logger) : BackgroundService
+public sealed class PropensityCache(IGrainFactory grains, Decisioning.DecisioningCatalog catalog, ILogger<PropensityCache> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, ContextualBandit> _models = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ContextualBandit Model, OfferCounters Counters)> _copies = new(StringComparer.Ordinal);
+    private static readonly ContextualBandit Cold = new(OfferModelGrain.DefaultSettings);
 
-    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The latest copy for an offer; a cold model (prior only) until the first refresh.</summary>
-    public ContextualBandit ModelOf(string offerId)
-    {
-        if (_models.TryGetValue(offerId, out var m)) return m;
-        _known.TryAdd(offerId, 0);
-        return _models.GetOrAdd(offerId, _ => new ContextualBandit(OfferModelGrain.DefaultSettings));
-    }
+    public ContextualBandit ModelOf(string offerId) => _copies.TryGetValue(offerId, out var c) ? c.Model : Cold;
 
-    /// <summary>Fetches fresh snapshots now (also used by tests instead of waiting for the timer).</summary>
+    public OfferCounters CountersOf(string offerId) => _copies.TryGetValue(offerId, out var c) ? c.Counters : new OfferCounters();
+
+    /// <summary>Fetches fresh copies for every offer in the catalogue and the control group now.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var offerId in _known.Keys)
+        foreach (var offerId in catalog.CompiledOffers.Select(o => o.OfferId).Append(OfferModelGrain.ControlKey))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var snapshot = await grains.GetGrain<OfferModelGrain>(offerId).InvokeAsync(static g => g.Snapshot()).ConfigureAwait(false);
-            _models[offerId] = ContextualBandit.Restore(snapshot);
+            var s = await grains.GetGrain<OfferModelGrain>(offerId).InvokeAsync(static g => g.Snapshot()).ConfigureAwait(false);
+            _copies[offerId] = (ContextualBandit.Restore(s.Model), s.Counters);
         }
     }
 
@@ -48,7 +45,7 @@ public sealed class PropensityCache(IGrainFactory grains, ILogger<PropensityCach
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning(ex, "Refreshing offer propensity models failed; deciding keeps the previous copies.");
+                logger.LogWarning(ex, "Refreshing offer models failed; deciding keeps the previous copies.");
             }
         }
     }

@@ -1,0 +1,132 @@
+using PersonalizationEngine.Domain.Decisioning;
+using PersonalizationEngine.Domain.Events;
+using PersonalizationEngine.Domain.Profiles;
+using PersonalizationEngine.Grains.Decisioning;
+using PersonalizationEngine.Grains.Offers;
+
+namespace PersonalizationEngine.Grains.Customers;
+
+public sealed partial class CustomerGrain
+{
+    private const int MaxPending = 16;
+    private readonly List<PendingDecision> _pending = [];
+
+    /// <summary>
+    /// Next best offer for this customer, decided in this turn from memory: features, consents, contact history,
+    /// the offers' propensity copies (never a call to a shared grain). The decision is remembered so feedback
+    /// (impression, click, accept, reject, purchase) can teach the offer models and count conversions.
+    /// </summary>
+    public DecisionView Decide(DecideInput input)
+    {
+        var now = Time.GetUtcNow();
+        ExpirePending(now);
+        var profile = Exists ? _profile! : new CustomerProfile(Key);
+        var features = profile.Features(now, Settings);
+        var context = OfferContext.Build(features, input.Channel);
+        var control = decisioning.InControl(Key);
+        var decision = Arbitrator.Decide(Request(profile, features, context, input, now, control, decisioning, propensities));
+        if (Exists)
+        {
+            _pending.Add(new PendingDecision(decision.DecisionId, decision.Offers.Select(o => o.OfferId).ToList(), context, now, control));
+            if (_pending.Count > MaxPending) _pending.RemoveAt(0);
+        }
+        Signal(control ? OfferModelGrain.ControlKey : decision.Offers.FirstOrDefault()?.OfferId, OfferSignal.Decision, null, 0);
+        return new DecisionView(decision.DecisionId, Exists ? Key : null, decision.Control, decision.Offers, decision.Trace);
+    }
+
+    /// <summary>The arbitration request for a customer (also used for visitors the engine does not know yet).</summary>
+    internal static DecisionRequest Request(CustomerProfile profile, IReadOnlyDictionary<string, double> features, double[] context, DecideInput input, DateTimeOffset now, bool control, DecisioningCatalog catalog, PropensityCache propensities) => new()
+    {
+        DecisionId = input.DecisionId,
+        Customer = new ProfileConditionContext(profile, features),
+        Channel = input.Channel,
+        Placement = input.Placement,
+        Limit = input.Limit,
+        AsOf = now,
+        Offers = catalog.CompiledOffers,
+        Policies = catalog.ContactPolicies,
+        History = profile.Contacts ?? new ContactHistory(),
+        ContextWeights = input.ContextWeights,
+        ChurnProbability = features.TryGetValue("churn_probability", out var churn) ? churn : 0,
+        HighChurnThreshold = catalog.HighChurnThreshold,
+        Control = control,
+        Usage = id =>
+        {
+            var c = propensities.CountersOf(id);
+            return (c.Impressions, c.Accepts);
+        },
+        Propensity = id =>
+        {
+            // LinUCB: the estimate plus α times its standard error, so uncertain offers get tried.
+            var m = propensities.ModelOf(id);
+            return m.Propensity(0, context) + catalog.Exploration * Math.Sqrt(m.Uncertainty(0, context));
+        },
+    };
+
+    /// <summary>Feedback and conversions from an applied event (contact history, learning, KPIs).</summary>
+    private void ObserveOutcome(CustomerEvent e)
+    {
+        if (e.Type == EventTypes.Purchase)
+        {
+            foreach (var p in _pending)
+            {
+                if (p.Converted || e.Timestamp < p.At || e.Timestamp - p.At > decisioning.ConversionWindow) continue;
+                p.Converted = true;
+                Signal(p.Control ? OfferModelGrain.ControlKey : p.OfferIds.FirstOrDefault(), OfferSignal.Conversion, null, e.Amount);
+            }
+            return;
+        }
+        var kind = e.Type switch
+        {
+            EventTypes.OfferImpression => ContactKind.Impression,
+            EventTypes.OfferClick => ContactKind.Click,
+            EventTypes.OfferAccept => ContactKind.Accept,
+            EventTypes.OfferReject => ContactKind.Reject,
+            _ => (ContactKind?)null,
+        };
+        if (kind is null) return;
+        var offerId = e.Properties.String("offerId") ?? e.Properties.String("offer_id");
+        if (string.IsNullOrEmpty(offerId)) return;
+        var decisionId = e.Properties.String("decisionId") ?? e.Properties.String("decision_id");
+        (_profile!.Contacts ??= new ContactHistory()).Record(new ContactEntry(e.Timestamp, ChannelNames.ToWire(e.Channel), offerId, kind.Value));
+        var pending = decisionId is null ? null : _pending.FirstOrDefault(p => p.DecisionId == decisionId);
+        var signal = kind.Value switch
+        {
+            ContactKind.Impression => OfferSignal.Impression,
+            ContactKind.Click => OfferSignal.Click,
+            ContactKind.Accept => OfferSignal.Accept,
+            _ => OfferSignal.Reject,
+        };
+        double[]? context = null;
+        if (pending is not null)
+        {
+            if (signal == OfferSignal.Impression) pending.Impressed.Add(offerId);
+            // Learn once per decision and offer: the first answer counts.
+            else if (pending.Answered.Add(offerId)) context = pending.Context;
+        }
+        Signal(offerId, signal, context, 0);
+    }
+
+    /// <summary>Impressions nobody answered within the feedback window teach the model "not clicked".</summary>
+    private void ExpirePending(DateTimeOffset now)
+    {
+        for (var i = _pending.Count - 1; i >= 0; i--)
+        {
+            var p = _pending[i];
+            if (!p.IgnoredReported && now - p.At > decisioning.FeedbackWindow)
+            {
+                p.IgnoredReported = true;
+                foreach (var offer in p.Impressed.Where(o => !p.Answered.Contains(o))) Signal(offer, OfferSignal.Ignored, p.Context, 0);
+            }
+            if (now - p.At > decisioning.ConversionWindow) _pending.RemoveAt(i);
+        }
+    }
+
+    /// <summary>Tells an offer's model grain, without waiting (a decision or an ingest never blocks on it).</summary>
+    private void Signal(string? offerId, OfferSignal signal, double[]? context, decimal revenue)
+    {
+        if (offerId is null) return;
+        _ = GrainFactory.GetGrain<OfferModelGrain>(offerId).CallAsync(g => g.RecordAsync(signal, context, revenue))
+            .ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+    }
+}

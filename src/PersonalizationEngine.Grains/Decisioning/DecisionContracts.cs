@@ -1,0 +1,18 @@
+using PersonalizationEngine.Domain.Decisioning;
+
+namespace PersonalizationEngine.Grains.Decisioning;
+
+/// <summary>A next-best-offer question.</summary>
+public sealed record DecideInput(string DecisionId, string Channel, string? Placement, int Limit, IReadOnlyDictionary<string, double>? ContextWeights = null);
+
+/// <summary>A decision waiting for feedback: what was offered, in which context, to whom.</summary>
+internal sealed record PendingDecision(string DecisionId, IReadOnlyList<string> OfferIds, double[] Context, DateTimeOffset At, bool Control)
+{
+    public HashSet<string> Impressed { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> Answered { get; } = new(StringComparer.Ordinal);
+    public bool Converted { get; set; }
+    public bool IgnoredReported { get; set; }
+}
+
+/// <summary>A decision as the API returns it.</summary>
+public sealed record DecisionView(string DecisionId, string? ProfileId, bool Control, IReadOnlyList<OfferScore> Offers, IReadOnlyList<RuleOutcome> Trace);
