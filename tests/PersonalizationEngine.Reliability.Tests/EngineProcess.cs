@@ -115,9 +115,12 @@ internal sealed class EngineProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown hooks, no write-back.</summary>
     public void Kill()
     {
+        if (_disposed) return;
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.WaitForExit(10_000);
     }
+
+    private bool _disposed;
 
     /// <summary>Resident memory of the process (Linux /proc), in bytes.</summary>
     public long ResidentBytes()
@@ -128,7 +131,7 @@ internal sealed class EngineProcess : IAsyncDisposable
 
     public async Task StopAsync()
     {
-        if (_process.HasExited) return;
+        if (_disposed || _process.HasExited) return;
         Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
         if (!_process.WaitForExit(20_000)) Kill();
         await Task.CompletedTask;
@@ -137,6 +140,7 @@ internal sealed class EngineProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Kill();
+        _disposed = true;
         _process.Dispose();
         await Task.CompletedTask;
     }

@@ -21,7 +21,7 @@ public sealed partial class CustomerGrain
         }
         await WriteStateAsync().ConfigureAwait(false);
         var copy = JsonSerializer.Deserialize<CustomerProfile>(JsonSerializer.SerializeToUtf8Bytes(_profile, Json), Json)!;
-        return new MergeExport(copy, State.JournalSequence);
+        return new MergeExport(copy, State.JournalSequence, State.Absorbed?.ToList());
     }
 
     /// <summary>
@@ -44,7 +44,18 @@ public sealed partial class CustomerGrain
         var merged = _profile.MergeFrom(export.Profile, Settings, Time.GetUtcNow());
         Notify(merged.SegmentChanges);
         (State.Absorbed ??= []).Add(from);
+        // Transitively: erasing this profile must also drop the records of everything folded into the one absorbed.
+        if (export.Absorbed is { } earlier) State.Absorbed.AddRange(earlier.Where(id => !State.Absorbed.Contains(id)));
         await SnapshotAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Merge of a profile that held nothing yet: only remember it (erasure drops its forwarding record too).</summary>
+    public async Task NoteAbsorbedAsync(string from)
+    {
+        if (State.Absorbed?.Contains(from) == true) return;
+        (State.Absorbed ??= []).Add(from);
+        if (_profile is not null) await SnapshotAsync().ConfigureAwait(false);
+        else await WriteStateAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -79,16 +90,26 @@ public sealed partial class CustomerGrain
     /// Erasure: returns the identifiers (so the caller can drop their links) and deletes the journal stream, the
     /// snapshot and the data key. Nothing of this person stays readable, backups included.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, List<string>>> EraseAsync()
+    public async Task<(IReadOnlyDictionary<string, List<string>> Identifiers, IReadOnlyList<string> Absorbed)> EraseAsync()
     {
         var identifiers = _profile?.Identifiers ?? new Dictionary<string, List<string>>();
+        IReadOnlyList<string> absorbed = State.Absorbed?.ToList() ?? [];
         if (Exists) segmentCounts.Add(_profile!.Segments, -1);
         await DestroyDataAsync().ConfigureAwait(false);
         await ClearStateAsync().ConfigureAwait(false);
         _profile = null;
         _sinceSnapshot = 0;
         DeactivateOnIdle();
-        return identifiers;
+        return (identifiers, absorbed);
+    }
+
+    /// <summary>Erasure of a profile that was merged into an erased one: drops the forwarding record.</summary>
+    public async Task ForgetAsync()
+    {
+        await DestroyDataAsync().ConfigureAwait(false);
+        await ClearStateAsync().ConfigureAwait(false);
+        _profile = null;
+        DeactivateOnIdle();
     }
 
     private async Task DestroyDataAsync()

@@ -20,7 +20,7 @@ public sealed record IngestReply(IReadOnlyList<EventOutcome> Outcomes, IReadOnly
 }
 
 /// <summary>A profile handed over for a merge, with the journal position it includes.</summary>
-public sealed record MergeExport(CustomerProfile Profile, long JournalSequence);
+public sealed record MergeExport(CustomerProfile Profile, long JournalSequence, IReadOnlyList<string>? Absorbed = null);
 
 /// <summary>The read model of a profile (personal identifiers masked).</summary>
 public sealed record ProfileView(

@@ -6,7 +6,7 @@ using PersonalizationEngine.Grains.Protection;
 namespace PersonalizationEngine.Grains.Customers;
 
 /// <summary>Customer-level operations that span grains: erasure (profile, journal, key and identifier links).</summary>
-public sealed class CustomerService(IGrainFactory grains, EngineKeys keys)
+public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Triggers.WebhookDispatcher webhooks)
 {
     public Task<ProfileView?> GetProfileAsync(string profileId) =>
         grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g => g.GetProfile()).AsTask();
@@ -25,10 +25,15 @@ public sealed class CustomerService(IGrainFactory grains, EngineKeys keys)
                 ? System.Text.Json.JsonSerializer.Deserialize<CustomerProfile>(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(p))
                 : null).AsTask();
 
-    /// <summary>Erases a customer: every identifier link, the journal stream, the snapshot and its data key.</summary>
+    /// <summary>Erases a customer: every identifier link, the journal stream, the snapshot and its data key, the records of profiles merged into it, and undelivered webhook payloads naming it.</summary>
     public async Task EraseAsync(string profileId)
     {
-        var identifiers = await grains.GetGrain<CustomerGrain>(profileId).CallAsync(g => g.EraseAsync()).ConfigureAwait(false);
+        var (identifiers, absorbed) = await grains.GetGrain<CustomerGrain>(profileId).CallAsync(g => g.EraseAsync()).ConfigureAwait(false);
+        foreach (var merged in absorbed)
+        {
+            await grains.GetGrain<CustomerGrain>(merged).CallAsync(g => g.ForgetAsync()).ConfigureAwait(false);
+        }
+        await webhooks.ForgetProfileAsync(profileId).ConfigureAwait(false);
         var hasher = await keys.HasherAsync().ConfigureAwait(false);
         foreach (var (type, values) in identifiers)
         {

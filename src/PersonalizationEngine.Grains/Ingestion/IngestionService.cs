@@ -266,6 +266,10 @@ public sealed class IngestionService
         {
             await _grains.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.AbsorbAsync(export)).ConfigureAwait(false);
         }
+        else
+        {
+            await _grains.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.NoteAbsorbedAsync(loser)).ConfigureAwait(false);
+        }
         // Marked as merged even when it holds nothing yet: a concurrent request that resolved to it before this
         // merge then gets redirected to the survivor instead of filling an unreachable profile.
         var late = await _grains.GetGrain<CustomerGrain>(loser).CallAsync(g => g.CompleteMergeAsync(survivor, export?.JournalSequence ?? 0)).ConfigureAwait(false);

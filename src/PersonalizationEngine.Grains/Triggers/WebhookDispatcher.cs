@@ -138,6 +138,15 @@ public sealed class WebhookDispatcher : BackgroundService
         }
     }
 
+    /// <summary>Erasure: removes dead letters whose payload names the profile.</summary>
+    public async Task ForgetProfileAsync(string profileId)
+    {
+        foreach (var d in DeadLetters.All.Where(d => d.Payload.Contains(profileId, StringComparison.Ordinal)).ToList())
+        {
+            await DeadLetters.DeleteAsync(d.Id).ConfigureAwait(false);
+        }
+    }
+
     /// <summary><c>t=&lt;unix&gt;,v1=&lt;hex HMAC-SHA256(secret, "t.body")&gt;</c>.</summary>
     public static string Sign(string secret, string body, DateTimeOffset at)
     {
