@@ -63,3 +63,9 @@ fi
 # ---------- All .NET tests ----------
 log "dotnet test"
 dotnet test "$root/PersonalizationEngine.sln" -c Release "$@"
+
+# ---------- End-to-end: real SDKs and the browser, against the Release build dotnet test just made ----------
+if [ -f tests/e2e/package.json ]; then
+  log "end-to-end tests (Segment and RudderStack SDKs, headless Chromium); screenshots in tests/e2e/artifacts/"
+  (cd tests/e2e && npm test)
+fi

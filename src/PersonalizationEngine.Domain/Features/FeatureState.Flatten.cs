@@ -106,6 +106,9 @@ public sealed partial class FeatureState
         var hour = Array.IndexOf(HourCounts, HourCounts.Max());
         if (HourCounts[hour] > 0) f["preferred_hour"] = hour;
         if (Categories.Top is { } top) f["top_category_affinity"] = Categories.ValueAt(top, asOf, o.AffinityHalfLifeDays);
+        // Per key, so rules can ask "likes shoes?" ({"feature":"category_affinity.shoes","op":">","value":0}).
+        foreach (var s in Categories.Scores) f["category_affinity." + s.Key] = Categories.ValueAt(s.Key, asOf, o.AffinityHalfLifeDays);
+        foreach (var s in Brands.Scores) f["brand_affinity." + s.Key] = Brands.ValueAt(s.Key, asOf, o.AffinityHalfLifeDays);
         return f;
     }
 }

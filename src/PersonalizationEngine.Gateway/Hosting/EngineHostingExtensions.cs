@@ -40,6 +40,7 @@ public static class EngineHostingExtensions
         services.AddHostedService<EngineStartup>();
         services.AddEngineStorage(config);
         services.AddEngineGrains(config);
+        if (config.GetValue<bool>("Demo:Enabled")) services.AddHostedService<Demo.DemoSetup>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -149,6 +150,7 @@ public static class EngineHostingExtensions
         app.MapTriggersApi();
         app.MapStatsApi();
         app.MapDecisionsApi();
+        if (app.Configuration.GetValue<bool>("Demo:Enabled")) Demo.DemoSetup.Map(app);
         return app;
     }
 }

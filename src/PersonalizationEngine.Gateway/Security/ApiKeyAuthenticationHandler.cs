@@ -49,7 +49,7 @@ public sealed class ApiKeyAuthenticationHandler(
                 return "";
             }
         }
-        if (request.Path.StartsWithSegments("/t") && request.Query.TryGetValue("writeKey", out var writeKey)) return writeKey.ToString();
+        if ((request.Path.StartsWithSegments("/t") || request.Path.StartsWithSegments("/v1")) && request.Query.TryGetValue("writeKey", out var writeKey)) return writeKey.ToString();
         return null;
     }
 
