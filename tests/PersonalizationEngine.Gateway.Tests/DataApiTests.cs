@@ -256,4 +256,22 @@ public sealed class DataApiTests : IClassFixture<DataApiTests.Engine>
         Assert.Contains(stats.GetProperty("offers").EnumerateArray(), o => o.GetProperty("offerId").GetString() == "nbo-free-shipping");
         Assert.True(stats.GetProperty("decisionsTotal").GetInt64() >= 3);
     }
+
+    [Fact]
+    public async Task Churn_risk_uses_the_shipped_model_and_a_bad_artefact_is_refused()
+    {
+        await _engine.Client(Write).PostAsync("/api/v1/events", Json($"[{Ev("ch1", "purchase", """{"user_id":"churny"}""", props: """{"amount":30,"currency":"GBP"}""")}]"));
+        var r = await _engine.Client().GetAsync("/api/v1/customers/user_id:churny/churn-risk");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var body = await Body(r);
+        var p = body.GetProperty("probability").GetDouble();
+        Assert.InRange(p, 0, 1);
+        Assert.Contains(body.GetProperty("band").GetString(), new[] { "low", "medium", "high" });
+        Assert.StartsWith("churn-", body.GetProperty("modelVersion").GetString(), StringComparison.Ordinal);
+        Assert.True(body.GetProperty("reasons").GetArrayLength() > 0);
+        var model = await Body(await _engine.Client().GetAsync("/api/v1/models/churn"));
+        Assert.Equal(body.GetProperty("modelVersion").GetString(), model.GetProperty("version").GetString());
+        await AssertProblem(await _engine.Client().PutAsync("/api/v1/models/churn", Json("""{"kind":"LogisticRegression"}""")), HttpStatusCode.BadRequest, "body");
+        Assert.Equal(HttpStatusCode.Forbidden, (await _engine.Client(Write).PutAsync("/api/v1/models/churn", Json("{}"))).StatusCode);
+    }
 }

@@ -10,6 +10,7 @@ public static class ChurnCommand
         var churn = new Command("churn", "Train and evaluate churn-risk models.");
         churn.Subcommands.Add(CreateEvaluate());
         churn.Subcommands.Add(CreateTrain());
+        churn.Subcommands.Add(CreateRetail());
         return churn;
     }
 
@@ -41,6 +42,21 @@ public static class ChurnCommand
         command.Options.Add(model);
         command.SetAction(parse => ChurnTraining.Run(
             parse.GetRequiredValue(data).FullName, parse.GetRequiredValue(output).FullName, parse.GetRequiredValue(model), Console.Out));
+        return command;
+    }
+
+    private static Command CreateRetail()
+    {
+        var data = new Option<FileInfo>("--data") { Description = "online-retail.csv.gz", DefaultValueFactory = _ => new FileInfo("../shared/datasets/online-retail.csv.gz") };
+        var folds = new Option<int>("--folds") { Description = "Number of stratified folds.", DefaultValueFactory = _ => 5 };
+        var seed = new Option<int>("--seed") { Description = "Seed for the fold split.", DefaultValueFactory = _ => 42 };
+        var output = new Option<FileInfo?>("--out") { Description = "Also write the best model, trained on every customer (e.g. models/churn.json)." };
+        var command = new Command("retail", "Churn on Online Retail: features from replaying the events before the last 90 days through the grains; CV against a recency-only baseline.");
+        command.Options.Add(data);
+        command.Options.Add(folds);
+        command.Options.Add(seed);
+        command.Options.Add(output);
+        command.SetAction((parse, ct) => RetailChurn.RunAsync(parse.GetRequiredValue(data).FullName, parse.GetValue(folds), parse.GetValue(seed), parse.GetValue(output)?.FullName, Console.Out, ct));
         return command;
     }
 }

@@ -79,7 +79,7 @@ public sealed partial record OfferDefinition
             return null;
         }
         var parsed = ConditionParser.ParseJson(r.GetRawText());
-        foreach (var e in parsed.Errors) errors.Add(new(e.Field.Length == 0 ? field : field + (e.Field[0] == '[' ? "" : ".") + e.Field, e.Message));
+        foreach (var e in parsed.Errors) errors.Add(new(field + (e.Field.StartsWith('$') ? e.Field[1..] : "." + e.Field), e.Message));
         return parsed.Condition;
     }
 }

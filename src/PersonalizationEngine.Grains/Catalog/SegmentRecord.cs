@@ -24,7 +24,7 @@ public sealed partial record SegmentRecord(string Id, string Name, string? Descr
             return (null, errors);
         }
         var parsed = ConditionParser.ParseJson(Condition.GetRawText());
-        errors.AddRange(parsed.Errors.Select(e => new ValidationError(e.Field.StartsWith("condition", StringComparison.Ordinal) ? e.Field : "condition" + (e.Field.Length > 0 && e.Field[0] != '[' ? "." : "") + e.Field, e.Message)));
+        errors.AddRange(parsed.Errors.Select(e => new ValidationError("condition" + (e.Field.StartsWith('$') ? e.Field[1..] : "." + e.Field), e.Message)));
         return errors.Count == 0 && parsed.Condition is not null ? (new SegmentDefinition(Id, Name, parsed.Condition), errors) : (null, errors);
     }
 }

@@ -133,7 +133,7 @@ public sealed class ArbitratorTests
         Assert.Contains("channels[0]", fields);
         Assert.Contains("lever", fields);
         Assert.Contains("endsAt", fields);
-        Assert.Contains(fields, f => f.StartsWith("eligibility", StringComparison.Ordinal));
+        Assert.Contains("eligibility.op", fields);
         Assert.Contains("maxContacts", new ContactPolicy { PolicyId = "x" }.Validate().Select(e => e.Field));
     }
 
