@@ -46,7 +46,7 @@ public sealed partial class CustomerGrain
         (State.Absorbed ??= []).Add(from);
         // Transitively: erasing this profile must also drop the records of everything folded into the one absorbed.
         if (export.Absorbed is { } earlier) State.Absorbed.AddRange(earlier.Where(id => !State.Absorbed.Contains(id)));
-        await SnapshotAsync().ConfigureAwait(false);
+        await SnapshotAsync(force: true).ConfigureAwait(false);
     }
 
     /// <summary>Merge of a profile that held nothing yet: only remember it (erasure drops its forwarding record too).</summary>
@@ -54,7 +54,7 @@ public sealed partial class CustomerGrain
     {
         if (State.Absorbed?.Contains(from) == true) return;
         (State.Absorbed ??= []).Add(from);
-        if (_profile is not null) await SnapshotAsync().ConfigureAwait(false);
+        if (_profile is not null) await SnapshotAsync(force: true).ConfigureAwait(false);
         else await WriteStateAsync().ConfigureAwait(false);
     }
 
@@ -68,6 +68,8 @@ public sealed partial class CustomerGrain
         {
             return [];
         }
+        // Every started batch is durable or failed before the journal is read, so nothing durable is left behind.
+        await WaitForAppendsAsync().ConfigureAwait(false);
         var late = new List<CustomerEvent>();
         if (_dataKey is not null)
         {
@@ -95,6 +97,9 @@ public sealed partial class CustomerGrain
         var identifiers = _profile?.Identifiers ?? new Dictionary<string, List<string>>();
         IReadOnlyList<string> absorbed = State.Absorbed?.ToList() ?? [];
         if (Exists) segmentCounts.Add(_profile!.Segments, -1);
+        await WaitForAppendsAsync().ConfigureAwait(false);
+        foreach (var batch in _issued.Values) batch.Applied.TrySetException(new IngestAbandonedException("The customer was erased."));
+        _issued.Clear();
         await DestroyDataAsync().ConfigureAwait(false);
         await ClearStateAsync().ConfigureAwait(false);
         _profile = null;
@@ -157,7 +162,7 @@ public sealed partial class CustomerGrain
         remaining.Scores = _profile.Scores;
         _profile = remaining;
         segmentCounts.Add(_profile.Segments, +1);
-        await SnapshotAsync().ConfigureAwait(false);
+        await SnapshotAsync(force: true).ConfigureAwait(false);
         return moved.Identifiers;
     }
 }

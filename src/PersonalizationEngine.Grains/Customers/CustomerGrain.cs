@@ -68,6 +68,13 @@ public sealed partial class CustomerGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // Batches still on their way: their callers retry (the next activation replays whatever became durable,
+        // and a retry of it is a duplicate). The state written back holds only applied, durable events.
+        foreach (var batch in _issued.Values)
+        {
+            batch.Applied.TrySetException(new IngestAbandonedException("The customer was deactivated while the batch was in flight; retry."));
+        }
+        _issued.Clear();
         if (Exists) segmentCounts.Add(_profile!.Segments, -1);
         return Task.CompletedTask;
     }
@@ -90,59 +97,165 @@ public sealed partial class CustomerGrain(
         }
     }
 
-    /// <summary>Durably journals, then applies, a batch of this customer's events (in order).</summary>
-    public async Task<IngestReply> IngestAsync(IReadOnlyList<CustomerEvent> events)
+    /// <summary>A batch whose journal append was started and that is not applied yet.</summary>
+    private sealed class PendingBatch(long index, IReadOnlyList<CustomerEvent> events, List<long> hashes, Task<IReadOnlyList<long>>? append)
+    {
+        public long Index { get; } = index;
+        public IReadOnlyList<CustomerEvent> Events { get; } = events;
+        public List<long> Hashes { get; } = hashes;
+        public Task<IReadOnlyList<long>>? Append { get; } = append;
+        public IReadOnlyList<long>? Sequences { get; set; }
+        public bool Failed { get; set; }
+        public TaskCompletionSource<IngestReply> Applied { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private readonly Dictionary<long, PendingBatch> _issued = [];
+    private readonly HashSet<long> _pendingIds = [];
+    private long _nextIssue;
+    private long _nextApply;
+
+    /// <summary>
+    /// Starts ingesting a batch of this customer's events: duplicates are recognised, the new events' journal
+    /// append is started, and the turn ends without waiting for the disk. The caller awaits the append, reports
+    /// it with <see cref="Complete"/>, and acknowledges once <see cref="IngestTicket.Applied"/> completes. Batches
+    /// are applied in the order they were started, and only once durable, so a busy customer's batches pipeline
+    /// through the journal's group commit and reads never see an event that could still be lost.
+    /// </summary>
+    public IngestTicket Ingest(IReadOnlyList<CustomerEvent> events)
     {
         if (State.MergedInto is { } movedTo)
         {
-            return IngestReply.Moved(movedTo);
+            return IngestTicket.Moved(movedTo);
         }
-        _dataKey ??= await (await KeyStoreAsync().ConfigureAwait(false)).CreateAsync(Key, CancellationToken.None).ConfigureAwait(false);
+        if (_dataKey is null)
+        {
+            return IngestTicket.NeedsKey;
+        }
         _profile ??= new CustomerProfile(Key);
 
-        var seen = new HashSet<long>();
+        var hashes = new List<long>(events.Count);
         var appends = new List<JournalAppend>(events.Count);
         foreach (var e in events)
         {
             var hash = EventIdHash.Of(e.EventId);
-            if (_profile.RecentEventIds.Contains(hash) || !seen.Add(hash))
+            if (_profile.RecentEventIds.Contains(hash) || !_pendingIds.Add(hash))
             {
-                continue;
+                continue; // applied already, or in a batch on its way: a duplicate
             }
+            hashes.Add(hash);
             appends.Add(new JournalAppend(Key, e.EventId, CustomerDataProtector.Seal(_dataKey, Key, JsonSerializer.SerializeToUtf8Bytes(e, Json))));
         }
-        if (appends.Count > 0)
+        var batch = new PendingBatch(_nextIssue++, events, hashes, appends.Count > 0 ? storage.Journal.AppendAsync(appends) : null);
+        _issued[batch.Index] = batch;
+        if (batch.Append is null)
         {
-            var sequences = await storage.Journal.AppendAsync(appends).ConfigureAwait(false);
-            State.JournalSequence = Math.Max(State.JournalSequence, sequences.Max());
+            batch.Sequences = [];
+            DrainCompleted();
         }
+        return new IngestTicket(batch.Index, batch.Append, batch.Applied.Task);
+    }
 
+    /// <summary>The outcome of a batch's journal append (sequences when durable, null when it failed).</summary>
+    public void Complete(long index, IReadOnlyList<long>? sequences)
+    {
+        if (!_issued.TryGetValue(index, out var batch))
+        {
+            return; // started by an earlier activation, which failed its callers when it left
+        }
+        if (sequences is null) batch.Failed = true;
+        else batch.Sequences = sequences;
+        DrainCompleted();
+    }
+
+    /// <summary>Applies completed batches in the order they were started.</summary>
+    private void DrainCompleted()
+    {
+        while (_issued.TryGetValue(_nextApply, out var batch) && (batch.Sequences is not null || batch.Failed))
+        {
+            _issued.Remove(_nextApply);
+            _nextApply++;
+            foreach (var h in batch.Hashes) _pendingIds.Remove(h);
+            if (batch.Failed)
+            {
+                batch.Applied.TrySetException(new IngestAbandonedException("The journal append failed; nothing of this batch was applied."));
+                continue;
+            }
+            if (State.MergedInto is { } movedTo)
+            {
+                // Durable here but the profile has since moved: the merge forwarded durable entries; deliver again there.
+                batch.Applied.TrySetResult(IngestReply.Moved(movedTo));
+                continue;
+            }
+            batch.Applied.TrySetResult(Apply(batch.Events, batch.Sequences!));
+        }
+    }
+
+    private IngestReply Apply(IReadOnlyList<CustomerEvent> events, IReadOnlyList<long> sequences)
+    {
+        _profile ??= new CustomerProfile(Key);
         var now = Time.GetUtcNow();
         var outcomes = new EventOutcome[events.Count];
         List<SegmentChange>? changes = null;
+        var applied = 0;
         for (var i = 0; i < events.Count; i++)
         {
             var result = _profile.Apply(events[i], Settings, now);
             outcomes[i] = result.Applied ? EventOutcome.Applied : EventOutcome.Duplicate;
-            if (result.Applied) ObserveOutcome(events[i]);
-            if (result.Applied) triggers.Publish(new Triggers.CustomerSignal(Triggers.TriggerKinds.Event, Key, events[i].Timestamp, EventType: events[i].Type));
+            if (!result.Applied) continue;
+            applied++;
+            ObserveOutcome(events[i]);
+            triggers.Publish(new Triggers.CustomerSignal(Triggers.TriggerKinds.Event, Key, events[i].Timestamp, EventType: events[i].Type));
             if (result.SegmentChanges.Count > 0)
             {
                 (changes ??= []).AddRange(result.SegmentChanges);
                 Notify(result.SegmentChanges);
             }
         }
-        if (appends.Count > 0)
+        if (sequences.Count > 0)
+        {
+            // Batches apply in journal order, so every entry up to here is in the state.
+            State.JournalSequence = Math.Max(State.JournalSequence, sequences.Max());
+        }
+        if (applied > 0)
         {
             RescoreAfter(events);
             MarkDirty();
-            _sinceSnapshot += appends.Count;
-            if (_sinceSnapshot >= _options.SnapshotEveryEvents)
-            {
-                await SnapshotAsync().ConfigureAwait(false);
-            }
+            _sinceSnapshot += applied;
         }
-        return new IngestReply(outcomes, (IReadOnlyList<SegmentChange>?)changes ?? []);
+        return new IngestReply(outcomes, (IReadOnlyList<SegmentChange>?)changes ?? [], SnapshotDue: _sinceSnapshot >= _options.SnapshotEveryEvents);
+    }
+
+    /// <summary>Waits (inside a turn) for the appends of every started batch, so what is durable is known.</summary>
+    private async Task WaitForAppendsAsync()
+    {
+        var appends = _issued.Values.Select(b => b.Append).OfType<Task<IReadOnlyList<long>>>().ToList();
+        if (appends.Count == 0) return;
+        try
+        {
+            await Task.WhenAll(appends).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Each caller sees its own failure; here it only matters that nothing is still in flight.
+        }
+    }
+
+    /// <summary>Creates the customer's data key (first event of a new customer), before anything is sealed with it.</summary>
+    public async Task PrepareAsync()
+    {
+        _dataKey ??= await (await KeyStoreAsync().ConfigureAwait(false)).CreateAsync(Key, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the snapshot now and trims the journal it covers (entries of batches not applied yet stay).</summary>
+    public async Task SnapshotAsync(bool force = false)
+    {
+        if (!force && (_profile is null || _sinceSnapshot == 0 && State.Sealed is not null)) return;
+        await WriteStateAsync().ConfigureAwait(false);
+        _sinceSnapshot = 0;
+        if (State.JournalSequence > 0)
+        {
+            await storage.Journal.TrimAsync(Key, State.JournalSequence).ConfigureAwait(false);
+        }
     }
 
     private ProfileSettings? _segmentsEvaluatedWith;
@@ -166,17 +279,6 @@ public sealed partial class CustomerGrain(
         var changes = _profile!.EvaluateSegments(now, settings);
         Notify(changes);
         if (changes.Count > 0) MarkDirty();
-    }
-
-    /// <summary>Writes the snapshot now and trims the journal it covers.</summary>
-    public async Task SnapshotAsync()
-    {
-        await WriteStateAsync().ConfigureAwait(false);
-        _sinceSnapshot = 0;
-        if (State.JournalSequence > 0)
-        {
-            await storage.Journal.TrimAsync(Key, State.JournalSequence).ConfigureAwait(false);
-        }
     }
 
     protected override void OnWritingState()

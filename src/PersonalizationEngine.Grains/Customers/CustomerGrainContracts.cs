@@ -14,10 +14,25 @@ public enum EventOutcome
 /// A customer grain's answer to a batch: the outcome per event, or <see cref="MovedTo"/> when this profile
 /// has been merged into another one (the caller re-routes), or <see cref="Erased"/>.
 /// </summary>
-public sealed record IngestReply(IReadOnlyList<EventOutcome> Outcomes, IReadOnlyList<SegmentChange> SegmentChanges, string? MovedTo = null)
+public sealed record IngestReply(IReadOnlyList<EventOutcome> Outcomes, IReadOnlyList<SegmentChange> SegmentChanges, string? MovedTo = null, bool SnapshotDue = false)
 {
     public static IngestReply Moved(string profileId) => new([], [], profileId);
 }
+
+/// <summary>
+/// What <see cref="CustomerGrain.Ingest"/> hands back: the batch's index, its journal append to await (null when
+/// every event was a duplicate) and the task that completes once the batch is applied.
+/// </summary>
+public sealed record IngestTicket(long Index, Task<IReadOnlyList<long>>? Append, Task<IngestReply> Applied)
+{
+    public static IngestTicket Moved(string profileId) => new(-1, null, Task.FromResult(IngestReply.Moved(profileId)));
+
+    /// <summary>The customer has no data key yet: call <see cref="CustomerGrain.PrepareAsync"/> and ingest again.</summary>
+    public static readonly IngestTicket NeedsKey = new(-1, null, Task.FromResult(new IngestReply([], [])));
+}
+
+/// <summary>A batch was not applied (its journal append failed, or its activation left): nothing to acknowledge; retry.</summary>
+public sealed class IngestAbandonedException(string message) : Exception(message);
 
 /// <summary>A profile handed over for a merge, with the journal position it includes.</summary>
 public sealed record MergeExport(CustomerProfile Profile, long JournalSequence, IReadOnlyList<string>? Absorbed = null);

@@ -176,12 +176,38 @@ public sealed class IngestionService
     {
         for (var hop = 0; hop < 8; hop++)
         {
-            var reply = await _grains.GetGrain<CustomerGrain>(profileId).CallAsync(g => g.IngestAsync(events)).ConfigureAwait(false);
-            if (reply.MovedTo is null)
+            var grain = _grains.GetGrain<CustomerGrain>(profileId);
+            var ticket = await grain.InvokeAsync(events, static (g, e) => g.Ingest(e)).ConfigureAwait(false);
+            if (ReferenceEquals(ticket, IngestTicket.NeedsKey))
             {
-                return (profileId, reply);
+                await grain.CallAsync(static g => g.PrepareAsync()).ConfigureAwait(false);
+                ticket = await grain.InvokeAsync(events, static (g, e) => g.Ingest(e)).ConfigureAwait(false);
             }
-            profileId = reply.MovedTo;
+            if (ticket.Append is { } append)
+            {
+                // Outside the grain's turn: the grain meanwhile starts its next batches.
+                IReadOnlyList<long>? sequences = null;
+                try
+                {
+                    sequences = await append.ConfigureAwait(false);
+                }
+                finally
+                {
+                    await grain.InvokeAsync((ticket.Index, sequences), static (g, a) => { g.Complete(a.Index, a.sequences); return true; }).ConfigureAwait(false);
+                }
+            }
+            var reply = await ticket.Applied.ConfigureAwait(false);
+            if (reply.MovedTo is { } next)
+            {
+                profileId = next;
+                continue;
+            }
+            if (reply.SnapshotDue)
+            {
+                _ = grain.CallAsync(static g => g.SnapshotAsync())
+                    .ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            }
+            return (profileId, reply);
         }
         throw new InvalidOperationException($"Profile {profileId} forwards too many times.");
     }
