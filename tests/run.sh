@@ -9,48 +9,17 @@ root=$(pwd)
 
 log() { printf '\n== %s\n' "$*"; }
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-
-apt_install() {
-  log "installing $*"
-  export DEBIAN_FRONTEND=noninteractive
-  as_root apt-get update -qq >/dev/null || true
-  as_root apt-get install -y -qq "$@" >/dev/null
-}
-
-# ---------- PostgreSQL: a throwaway cluster ----------
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
-  apt_install postgresql
-  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-fi
-
-free_port() { python3 - <<'PY' 2>/dev/null || echo $((20000 + RANDOM % 20000))
-import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
-PY
-}
-
-pg_dir=$(mktemp -d /tmp/pe-pg.XXXXXX)
-pg_port=$(free_port)
-pg_user=$(id -un)
-run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-if [ "$(id -u)" = 0 ]; then pg_user=postgres; chown postgres "$pg_dir"; fi
+. tests/postgres.sh
 
 cleanup() {
   status=$?
-  run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$pg_dir"
+  stop_throwaway_postgres
   exit $status
 }
 trap cleanup EXIT
 
-log "starting a throwaway PostgreSQL on port $pg_port ($pg_bin)"
-run_pg "$pg_bin/initdb" -D "$pg_dir/data" -U "$pg_user" --auth=trust -E UTF8 >/dev/null
-run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
-  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on -c synchronous_commit=on" start >/dev/null
-export PE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=$pg_user;Database=postgres;Pooling=true;Maximum Pool Size=100;Timeout=15;Command Timeout=60"
-export PE_TEST_PG_BIN="$pg_bin"
-export PE_TEST_PG_DATA="$pg_dir/data"
+# ---------- PostgreSQL: a throwaway cluster ----------
+start_throwaway_postgres
 
 # ---------- Browser and SDK tests: Node packages and Chromium ----------
 if [ -f tests/e2e/package.json ]; then

@@ -25,6 +25,9 @@ public sealed class EngineExceptionHandler(ILogger<EngineExceptionHandler> logge
                 logger.LogWarning(exception, "Storage unavailable for {Path}", context.Request.Path);
                 await ProblemWriter.WriteAsync(context, 503, "Storage is unavailable.", "The engine could not persist or read data; nothing unacknowledged was stored. Retry later.", retryAfter: TimeSpan.FromSeconds(2));
                 return true;
+            case PersonalizationEngine.Grains.Ingestion.IngestOverloadedException overloaded:
+                await ProblemWriter.WriteAsync(context, 503, "The engine is at capacity.", overloaded.Message + " Retry after the indicated delay.", retryAfter: overloaded.RetryAfter);
+                return true;
             case PersonalizationEngine.Grains.Customers.IngestAbandonedException abandoned:
                 await ProblemWriter.WriteAsync(context, 503, "The batch was not stored.", abandoned.Message, retryAfter: TimeSpan.FromSeconds(1));
                 return true;

@@ -21,6 +21,8 @@ public sealed class IngestionService
     private static readonly Counter<long> MergesCounter = Meter.CreateCounter<long>("pe_profile_merges", "merges", "Profiles merged by identity resolution.");
     private static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("pe_ingest_batch_duration", "ms", "Time to ingest a batch durably.");
 
+    private static readonly Counter<long> RefusedCounter = Meter.CreateCounter<long>("pe_ingest_refused_events", "events", "Events refused by admission control (503 + Retry-After) because too many were in flight.");
+
     private readonly IGrainFactory _grains;
     private readonly EngineOptions _options;
     private readonly EventStandardizer _standardizer;
@@ -36,6 +38,28 @@ public sealed class IngestionService
         _resolver = new IdentityResolver(_options.Profile.Identity);
         _keys = keys;
         _time = time;
+        Meter.CreateObservableGauge("pe_ingest_in_flight_events", () => Interlocked.Read(ref _inFlight), "events", "Events accepted for ingestion and not yet durable and applied.");
+    }
+
+    private long _inFlight;
+
+    /// <summary>Events accepted for ingestion and not yet durable and applied.</summary>
+    public long InFlightEvents => Interlocked.Read(ref _inFlight);
+
+    /// <summary>
+    /// Admission control (<see cref="EngineOptions.MaxInFlightEvents"/>): reserves room for <paramref name="count"/>
+    /// events or throws <see cref="IngestOverloadedException"/> without touching anything. A batch larger than
+    /// the limit is still admitted when nothing else is in flight, so it cannot be refused forever.
+    /// </summary>
+    private void Admit(int count)
+    {
+        var now = Interlocked.Add(ref _inFlight, count);
+        if (now > _options.MaxInFlightEvents && now != count)
+        {
+            Interlocked.Add(ref _inFlight, -count);
+            RefusedCounter.Add(count);
+            throw new IngestOverloadedException(now - count, _options.MaxInFlightEvents);
+        }
     }
 
     public EventStandardizer Standardizer => _standardizer;
@@ -64,7 +88,18 @@ public sealed class IngestionService
                 results[i] = new IngestItemResult(i, batch[i].EventId, IngestStatus.Rejected, null, s.Errors, []);
             }
         }
-        await IngestStandardizedAsync(valid, results, cancellationToken).ConfigureAwait(false);
+        if (valid.Count > 0)
+        {
+            Admit(valid.Count);
+            try
+            {
+                await IngestStandardizedAsync(valid, results, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Add(ref _inFlight, -valid.Count);
+            }
+        }
         BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return new IngestBatchResult(results);
     }
@@ -162,7 +197,17 @@ public sealed class IngestionService
         }
         if (valid.Count > 0)
         {
-            var (owner, reply) = await DeliverAsync(profileId, valid.Select(v => v.Event).ToList()).ConfigureAwait(false);
+            Admit(valid.Count);
+            (string owner, IngestReply reply) delivered;
+            try
+            {
+                delivered = await DeliverAsync(profileId, valid.Select(v => v.Event).ToList()).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Add(ref _inFlight, -valid.Count);
+            }
+            var (owner, reply) = delivered;
             for (var k = 0; k < valid.Count; k++)
             {
                 var (index, e) = valid[k];

@@ -1,0 +1,92 @@
+using Microsoft.Extensions.DependencyInjection;
+using PersonalizationEngine.Domain.Events;
+using PersonalizationEngine.Grains.Ingestion;
+using PersonalizationEngine.Storage;
+using PersonalizationEngine.Storage.InMemory;
+
+namespace PersonalizationEngine.Grains.Tests;
+
+/// <summary>
+/// Admission control: beyond <see cref="EngineOptions.MaxInFlightEvents"/> events not yet durable, a batch is
+/// refused at once with nothing stored, instead of queuing behind a slow journal.
+/// </summary>
+public sealed class AdmissionTests
+{
+    [Fact]
+    public async Task Batches_beyond_the_in_flight_limit_are_refused_whole_and_succeed_on_retry()
+    {
+        var storage = new GatedStorage(new InMemoryStorageProvider());
+        await using var host = await EngineHost.StartAsync(storage, services: s => s.Configure<EngineOptions>(o => o.MaxInFlightEvents = 10));
+        var a = Batch("a", 8);
+        var b = Batch("b", 5);
+        var c = Batch("c", 2);
+
+        storage.Close();
+        var first = host.Ingestion.IngestAsync(a);
+        await WaitUntil(() => host.Ingestion.InFlightEvents == 8);
+        var refused = await Assert.ThrowsAsync<IngestOverloadedException>(() => host.Ingestion.IngestAsync(b));
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.RetryAfter);
+        Assert.Equal(8, host.Ingestion.InFlightEvents); // the refusal released what it reserved
+        var third = host.Ingestion.IngestAsync(c);      // 8 + 2 fits exactly
+        await WaitUntil(() => host.Ingestion.InFlightEvents == 10);
+        Assert.False(first.IsCompleted);
+
+        storage.Open();
+        Assert.All((await first).Items, i => Assert.Equal(IngestStatus.Accepted, i.Status));
+        Assert.All((await third).Items, i => Assert.Equal(IngestStatus.Accepted, i.Status));
+        Assert.Equal(0, host.Ingestion.InFlightEvents);
+        Assert.False((await host.Directory.ResolveAsync("user_id:b")).Found); // nothing of the refused batch was stored
+
+        Assert.All((await host.Ingestion.IngestAsync(b)).Items, i => Assert.Equal(IngestStatus.Accepted, i.Status));
+        Assert.Equal(5, (await host.ProfileAsync("user_id:b")).EventCount);
+        // A batch larger than the limit still goes through when nothing else is in flight.
+        Assert.All((await host.Ingestion.IngestAsync(Batch("big", 15))).Items, i => Assert.Equal(IngestStatus.Accepted, i.Status));
+    }
+
+    private static List<RawEvent> Batch(string user, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => EngineHost.Event($"{user}-{i}", "page_view", ids: ("user_id", user)))];
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
+        Assert.True(condition());
+    }
+
+    /// <summary>A store whose journal appends wait while the gate is closed (a slow or stalled database).</summary>
+    private sealed class GatedStorage(IStorageProvider inner) : IStorageProvider
+    {
+        private volatile TaskCompletionSource _gate = Opened();
+
+        private static TaskCompletionSource Opened()
+        {
+            var t = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            t.SetResult();
+            return t;
+        }
+
+        public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Open() => _gate.TrySetResult();
+
+        public string Name => inner.Name;
+        public IGrainStateStore States => inner.States;
+        public IEventJournal Journal => new GatedJournal(inner.Journal, () => _gate.Task);
+        public IReminderStore Reminders => inner.Reminders;
+        public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
+        public Task<bool> IsHealthyAsync(CancellationToken cancellationToken = default) => inner.IsHealthyAsync(cancellationToken);
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+
+    private sealed class GatedJournal(IEventJournal inner, Func<Task> gate) : IEventJournal
+    {
+        public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken = default)
+        {
+            await gate().WaitAsync(cancellationToken);
+            return await inner.AppendAsync(entries, cancellationToken);
+        }
+
+        public IAsyncEnumerable<JournalEntry> ReadAsync(string streamKey, long afterSequence, CancellationToken cancellationToken = default) => inner.ReadAsync(streamKey, afterSequence, cancellationToken);
+        public Task<long> TrimAsync(string streamKey, long upToSequence, CancellationToken cancellationToken = default) => inner.TrimAsync(streamKey, upToSequence, cancellationToken);
+        public Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default) => inner.DeleteStreamAsync(streamKey, cancellationToken);
+    }
+}
