@@ -33,11 +33,12 @@ L="dotnet loadtests/PersonalizationEngine.LoadGen/bin/Release/net10.0/pe-load.dl
 B="dotnet loadtests/PersonalizationEngine.Baselines/bin/Release/net10.0/pe-baseline.dll"
 admin=bench-admin-key-0123456789
 write=bench-write-key-0123456789
+schema=bench_$(date -u +%Y%m%d%H%M%S)
 engine=http://127.0.0.1:5090 floor=http://127.0.0.1:5181 stateless=http://127.0.0.1:5182
 
 printf '\n== starting engine (PostgreSQL), floor and stateless-pg\n'
 start_engine() {
-  Storage__Provider=Postgres ConnectionStrings__Postgres="$pg;Maximum Pool Size=64" Storage__Postgres__Schema=bench_engine \
+  Storage__Provider=Postgres ConnectionStrings__Postgres="$pg;Maximum Pool Size=64" Storage__Postgres__Schema=$schema \
     Auth__AdminKey=$admin Auth__WriteKeys__bench=$write Logging__LogLevel__Default=Warning Demo__Enabled=true \
     exec dotnet src/PersonalizationEngine.Gateway/bin/Release/net10.0/PersonalizationEngine.Gateway.dll --urls $engine
 }
@@ -65,11 +66,12 @@ cmp ingest-native --scenario ingest --customers 10000 --batch-size 100 --concurr
 cmp ingest-segment --scenario segment-batch --customers 10000 --batch-size 20 --concurrency 32 --connections 32 --warmup 2
 cmp nbo-closed --scenario nbo --customers 10000 --concurrency 32 --connections 32 --warmup 2
 cmp nbo-open-10k --scenario nbo --customers 10000 --rate 10000 --connections 64 --warmup 2
-cmp mixed-open --scenario mixed --customers 10000 --rate 2000 --connections 64 --warmup 2
+# Mixed, open loop: 80% batches of 10 events, 20% NBO queries, Zipf customers: 8,000 events/s + 200 queries/s.
+cmp mixed-open --scenario mixed --customers 10000 --rate 1000 --batch-size 10 --connections 64 --warmup 2
 
-printf '\n== spike: engine, mixed 1,000 -> 10,000 req/s for 30 s\n'
+printf '\n== spike: engine, mixed (batches of 10) 500 -> 5,000 req/s for 30 s, i.e. 4,000 -> 40,000 events/s\n'
 rss_before=$(rss)
-$L spike --url $engine --key $admin --customers 100000 --rate 1000 --spike-factor 10 --spike-at 10 --spike-length 30 \
+$L spike --url $engine --key $admin --customers 100000 --rate 500 --batch-size 10 --spike-factor 10 --spike-at 10 --spike-length 30 \
   --duration 60 --json-out "$out/spike.json" --plot-out "$out/spike.svg" | tail -n 25 | tee "$out/spike.md"
 echo "engine RSS before spike ${rss_before} MB, after $(rss) MB" | tee -a "$out/spike.md"
 curl -fs -H "Authorization: Bearer $admin" $engine/api/v1/stats > "$out/engine-stats.json" || true
@@ -81,6 +83,6 @@ start_engine >>"$out/engine.log" 2>&1 & pids+=($!)
 until curl -fs $engine/health/ready >/dev/null 2>&1; do sleep 0.05; done
 t1=$(date +%s.%N)
 profiles=$(psql "postgresql://${pg_user:-postgres}@127.0.0.1:$(sed 's/.*Port=\([0-9]*\).*/\1/' <<<"$pg")/postgres" -Atc \
-  "select count(*) from (select grain_key from bench_engine.grain_state where grain_type = 'customer' union select stream_key from bench_engine.journal) t" 2>/dev/null || echo '?')
+  "select count(*) from (select grain_key from $schema.grain_state where grain_type = 'customer' union select stream_key from $schema.journal) t" 2>/dev/null || echo '?')
 echo "restart to ready: $(awk "BEGIN{printf \"%.2f\", $t1 - $t0}") s with $profiles customer records in storage" | tee "$out/restart.md"
 printf '\n== results in %s\n' "$out"

@@ -30,7 +30,7 @@ public sealed partial class CustomerGrain
             _pending.Add(new PendingDecision(decision.DecisionId, decision.Offers.Select(o => o.OfferId).ToList(), context, now, control));
             if (_pending.Count > MaxPending) _pending.RemoveAt(0);
         }
-        Signal(control ? OfferModelGrain.ControlKey : decision.Offers.FirstOrDefault()?.OfferId, OfferSignal.Decision, null, 0);
+        if ((control ? OfferModelGrain.ControlKey : decision.Offers.FirstOrDefault()?.OfferId) is { } led) propensities.NoteDecision(led);
         return new DecisionView(decision.DecisionId, Exists ? Key : null, decision.Control, decision.Offers, decision.Trace);
     }
 

@@ -48,6 +48,19 @@ public sealed class OfferModelGrain : Grain<OfferModelState>
         : new ContextualBandit(DefaultSettings);
 
     /// <summary>Counts a signal and, for outcomes, learns (click/accept = 1; reject/ignored = 0).</summary>
+    /// <summary>Decisions counted by the deciding side since its last hand-over (<see cref="PropensityCache.NoteDecision"/>).</summary>
+    public async Task RecordDecisionsAsync(long count)
+    {
+        State.Counters.Decisions += count;
+        MarkDirty();
+        _sinceWrite += (int)Math.Min(count, 100);
+        if (_sinceWrite >= 100)
+        {
+            _sinceWrite = 0;
+            await WriteStateAsync().ConfigureAwait(false);
+        }
+    }
+
     public async Task RecordAsync(OfferSignal signal, double[]? context, decimal revenue)
     {
         var c = State.Counters;

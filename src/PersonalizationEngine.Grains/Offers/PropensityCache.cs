@@ -17,15 +17,46 @@ public sealed class PropensityCache(IGrainFactory grains, Decisioning.Decisionin
     private readonly ConcurrentDictionary<string, (ContextualBandit Model, OfferCounters Counters)> _copies = new(StringComparer.Ordinal);
     private static readonly ContextualBandit Cold = new(OfferModelGrain.DefaultSettings);
 
+    private readonly ConcurrentDictionary<string, System.Runtime.CompilerServices.StrongBox<long>> _decisions = new(StringComparer.Ordinal);
+
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public ContextualBandit ModelOf(string offerId) => _copies.TryGetValue(offerId, out var c) ? c.Model : Cold;
 
     public OfferCounters CountersOf(string offerId) => _copies.TryGetValue(offerId, out var c) ? c.Counters : new OfferCounters();
 
-    /// <summary>Fetches fresh copies for every offer in the catalogue and the control group now.</summary>
+    /// <summary>
+    /// Counts a decision that led with <paramref name="offerId"/> (or the control group). Decisions are counted
+    /// here and handed to the offer's grain in one call per refresh, so a decision costs an atomic increment
+    /// instead of a message to a shared grain. A crash loses at most one refresh interval of decision counts
+    /// (feedback and conversions are not counted this way).
+    /// </summary>
+    public void NoteDecision(string offerId) =>
+        Interlocked.Increment(ref _decisions.GetOrAdd(offerId, static _ => new System.Runtime.CompilerServices.StrongBox<long>()).Value);
+
+    /// <summary>Hands the decision counts gathered since the last call to the offers' grains.</summary>
+    public async Task FlushDecisionsAsync()
+    {
+        foreach (var (offerId, box) in _decisions)
+        {
+            var n = Interlocked.Exchange(ref box.Value, 0);
+            if (n == 0) continue;
+            try
+            {
+                await grains.GetGrain<OfferModelGrain>(offerId).CallAsync(g => g.RecordDecisionsAsync(n)).ConfigureAwait(false);
+            }
+            catch
+            {
+                Interlocked.Add(ref box.Value, n); // kept for the next flush
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Hands over the decision counts, then fetches fresh copies for every offer in the catalogue and the control group.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
+        await FlushDecisionsAsync().ConfigureAwait(false);
         foreach (var offerId in catalog.CompiledOffers.Select(o => o.OfferId).Append(OfferModelGrain.ControlKey))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -47,6 +78,19 @@ public sealed class PropensityCache(IGrainFactory grains, Decisioning.Decisionin
             {
                 logger.LogWarning(ex, "Refreshing offer models failed; deciding keeps the previous copies.");
             }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await FlushDecisionsAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Decision counts of the last second could not be handed to the offer grains at shutdown.");
         }
     }
 }
