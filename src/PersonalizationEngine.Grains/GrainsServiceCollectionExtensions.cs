@@ -36,15 +36,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PersonalizationEngine.Grains.Stats.SegmentCounts>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Catalog.EngineSettings>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Stats.EngineStats>();
-        services.AddHostedService<PersonalizationEngine.Grains.Models.ModelLoader>();
-        services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.TriggerBus>();
-        services.TryAddSingleton<PersonalizationEngine.Grains.Decisioning.DecisioningCatalog>();
-        services.TryAddSingleton<PersonalizationEngine.Grains.Offers.PropensityCache>();
-        services.TryAddSingleton<PersonalizationEngine.Grains.Decisioning.DecisionService>();
-        services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Offers.PropensityCache>());
-        services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.IHttpClientFactoryLike, PersonalizationEngine.Grains.Triggers.DefaultWebhookClientFactory>();
-        services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>());
+        // The actor system is registered before the hosted services that call grains, so it starts before them
+        // and stops after them (hosted services stop in reverse order): their last calls at shutdown still land.
         services.AddActorSystem(b =>
         {
             b.AddGrain(sp => ActivatorUtilities.CreateInstance<CustomerGrain>(sp));
@@ -59,6 +52,15 @@ public static class GrainsServiceCollectionExtensions
             });
             configure?.Invoke(b);
         });
+        services.AddHostedService<PersonalizationEngine.Grains.Models.ModelLoader>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.TriggerBus>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Decisioning.DecisioningCatalog>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Offers.PropensityCache>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Decisioning.DecisionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Offers.PropensityCache>());
+        services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.IHttpClientFactoryLike, PersonalizationEngine.Grains.Triggers.DefaultWebhookClientFactory>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>());
         return services;
     }
 }

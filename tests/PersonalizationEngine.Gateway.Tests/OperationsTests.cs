@@ -218,3 +218,81 @@ public sealed class RateLimitTests : IClassFixture<RateLimitTests.TightEngine>
         for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await c.GetAsync("/health/live")).StatusCode);
     }
 }
+
+public sealed class IngestAdmissionTests
+{
+    private sealed class OneAtATimeEngine : WebApplicationFactory<Program>
+    {
+        private readonly string _dir = Directory.CreateTempSubdirectory("pe-adm-").FullName;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Auth:AdminKey", DataApiTests.Admin);
+            builder.UseSetting("Storage:Provider", "Sqlite");
+            builder.UseSetting("Storage:Sqlite:Path", Path.Combine(_dir, "engine.db"));
+            builder.UseSetting("Limits:IngestConcurrency", "1");
+            builder.UseSetting("Limits:IngestQueue", "0");
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(_dir, true); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
+    public async Task Batches_beyond_the_ingest_concurrency_get_503_with_retry_after_before_anything_is_stored()
+    {
+        using var engine = new OneAtATimeEngine();
+        engine.UseKestrel(0); // a real socket: the held body must stream to the server while the test goes on
+        engine.StartServer();
+        var c = engine.CreateClient();
+        c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DataApiTests.Admin);
+        // A raw socket sends the headers and one chunk of an NDJSON stream, then holds the request open: it keeps
+        // the only ingestion permit until the test finishes the body.
+        var line = """{"eventId":"held-1","identifiers":{"user_id":"held"},"channel":"app","type":"app_open","timestamp":"2026-11-24T10:00:00Z"}""" + "\n";
+        async Task<System.Net.Sockets.TcpClient> HoldAsync()
+        {
+            var socket = new System.Net.Sockets.TcpClient();
+            await socket.ConnectAsync(c.BaseAddress!.Host, c.BaseAddress.Port);
+            await socket.GetStream().WriteAsync(Encoding.ASCII.GetBytes(
+                $"POST /api/v1/events/stream HTTP/1.1\r\nHost: {c.BaseAddress.Authority}\r\nAuthorization: Bearer {DataApiTests.Admin}\r\n" +
+                $"Content-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n{Encoding.UTF8.GetByteCount(line):X}\r\n{line}\r\n"));
+            return socket;
+        }
+        var holder = await HoldAsync();
+        var refused = new HttpResponseMessage(HttpStatusCode.OK);
+        var batch = """[{"eventId":"late-1","identifiers":{"user_id":"late"},"channel":"web","type":"page_view","timestamp":"2026-11-24T10:00:00Z"}]""";
+        var attempts = 0;
+        do
+        {
+            await Task.Delay(50);
+            if (holder.Available > 0) // the holder lost the race for the permit to a probe: hold again
+            {
+                holder.Dispose();
+                holder = await HoldAsync();
+                continue;
+            }
+            refused = await c.PostAsync("/api/v1/events", new StringContent(batch, Encoding.UTF8, "application/json"));
+            if (refused.StatusCode != HttpStatusCode.OK) break;
+        }
+        while (++attempts < 100);
+        using var held = holder;
+        var wire = held.GetStream();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await c.PostAsync("/v1/batch", new StringContent("""{"batch":[{"type":"track","userId":"late","event":"x","messageId":"m1"}]}""", Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await c.GetAsync("/api/v1/stats")).StatusCode); // other routes are not limited
+        if (attempts == 0) Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync("/api/v1/customers/user_id:late/profile")).StatusCode); // nothing of a refused batch is stored
+
+        await wire.WriteAsync("0\r\n\r\n"u8.ToArray()); // end of the held body
+        var answer = new byte[4096];
+        var n = await wire.ReadAsync(answer);
+        Assert.StartsWith("HTTP/1.1 200", Encoding.ASCII.GetString(answer, 0, n), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await c.PostAsync("/api/v1/events", new StringContent(batch, Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await c.GetAsync("/api/v1/customers/user_id:held/profile")).StatusCode);
+    }
+}

@@ -33,7 +33,7 @@ public static class ChurnCommand
     private static Command CreateTrain()
     {
         var data = new Option<FileInfo>("--data") { Description = "CSV with a Churn (Yes/No) column.", Required = true };
-        var output = new Option<FileInfo>("--out") { Description = "Where to write the model artefact (JSON).", DefaultValueFactory = _ => new FileInfo("models/churn.json") };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the model artefact (JSON).", DefaultValueFactory = _ => new FileInfo("models/churn-telco.json") };
         var model = new Option<string>("--model") { Description = "lr (logistic regression) or gbt (gradient-boosted trees).", DefaultValueFactory = _ => "lr" };
         model.AcceptOnlyFromAmong("lr", "gbt");
         var command = new Command("train", "Fit a churn model on all rows and write the versioned artefact.");

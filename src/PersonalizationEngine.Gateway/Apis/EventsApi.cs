@@ -13,7 +13,7 @@ internal static class EventsApi
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/events").WithTags("Ingestion").RequireAuthorization("ingest");
+        var group = app.MapGroup("/api/v1/events").WithTags("Ingestion").RequireAuthorization("ingest").RequireRateLimiting(Hosting.EngineHostingExtensions.IngestPolicy);
         group.MapPost("", IngestArrayAsync).WithSummary("Ingest a JSON array of events (per-item results).");
         group.MapPost("/stream", IngestStreamAsync).WithSummary("Ingest newline-delimited JSON events (NDJSON).");
         return app;

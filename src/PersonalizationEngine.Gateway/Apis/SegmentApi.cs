@@ -12,7 +12,7 @@ internal static class SegmentApi
 {
     public static IEndpointRouteBuilder MapSegmentApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Segment-compatible ingestion").RequireAuthorization("ingest");
+        var group = app.MapGroup("/v1").WithTags("Segment-compatible ingestion").RequireAuthorization("ingest").RequireRateLimiting(Hosting.EngineHostingExtensions.IngestPolicy);
         group.MapPost("/batch", BatchAsync).WithSummary("Segment batch: {batch: [messages]}.");
         foreach (var type in SegmentMapper.MessageTypes)
         {

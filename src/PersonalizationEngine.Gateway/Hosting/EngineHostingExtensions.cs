@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.RateLimiting;
 using OpenTelemetry.Metrics;
 using PersonalizationEngine.Gateway.Apis;
 using PersonalizationEngine.Gateway.Problems;
@@ -17,6 +18,9 @@ namespace PersonalizationEngine.Gateway.Hosting;
 /// </summary>
 public static class EngineHostingExtensions
 {
+    /// <summary>The rate-limiting policy of every ingestion route (a concurrency limit; see AddEngine).</summary>
+    public const string IngestPolicy = "ingest";
+
     public static WebApplicationBuilder AddEngine(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -67,8 +71,22 @@ public static class EngineHostingExtensions
                     AutoReplenishment = true,
                 });
             });
+            // Ingestion is the expensive route: at most this many batches are worked on at once, a few more wait
+            // in line, the rest are refused at the door (503 + Retry-After) before their body is read, so a spike
+            // beyond capacity costs little and the answers that are given stay fast.
+            o.AddConcurrencyLimiter(IngestPolicy, c =>
+            {
+                c.PermitLimit = config.GetValue<int?>("Limits:IngestConcurrency") ?? 64;
+                c.QueueLimit = config.GetValue<int?>("Limits:IngestQueue") ?? 128;
+                c.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
+            });
             o.OnRejected = (context, ct) =>
             {
+                if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == IngestPolicy)
+                {
+                    return new ValueTask(ProblemWriter.WriteAsync(context.HttpContext, 503, "The engine is at capacity.",
+                        "Too many event batches are being ingested; nothing of this request was stored. Retry after the indicated delay.", retryAfter: TimeSpan.FromSeconds(1)));
+                }
                 var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
                 return new ValueTask(ProblemWriter.WriteAsync(context.HttpContext, 429, "Rate limit exceeded.", $"This key may send {permits} requests per second (burst {burst}).", "Authorization", retry));
             };
