@@ -72,7 +72,7 @@ cmp mixed-open --scenario mixed --customers 10000 --rate 1000 --batch-size 10 --
 printf '\n== spike: engine, mixed (batches of 10) 500 -> 5,000 req/s for 30 s, i.e. 4,000 -> 40,000 events/s\n'
 rss_before=$(rss)
 $L spike --url $engine --key $admin --customers 100000 --rate 500 --batch-size 10 --spike-factor 10 --spike-at 10 --spike-length 30 \
-  --duration 60 --json-out "$out/spike.json" --plot-out "$out/spike.svg" | tail -n 25 | tee "$out/spike.md"
+  --duration 60 --connections 1000 --json-out "$out/spike.json" --plot-out "$out/spike.svg" | tail -n 25 | tee "$out/spike.md"
 echo "engine RSS before spike ${rss_before} MB, after $(rss) MB" | tee -a "$out/spike.md"
 curl -fs -H "Authorization: Bearer $admin" $engine/api/v1/stats > "$out/engine-stats.json" || true
 

@@ -12,7 +12,7 @@ namespace PersonalizationEngine.Benchmarks.Domain;
 /// What a next-best-offer decision costs inside the customer grain, over a catalogue of 50 offers: the same
 /// steps as <c>CustomerGrain.Decide</c> (feature view of a warm profile, the bandit context, per-offer LinUCB
 /// propensity, eligibility / applicability / suitability rules, consent, two contact policies with a history,
-/// the Pega priority product, the trace). The baseline in the same run ranks the 50 offers by
+/// the Pega priority product, the exclusions). The baseline in the same run ranks the 50 offers by
 /// propensity x value with no rules and no trace: the least any ranking can cost.
 /// </summary>
 [MemoryDiagnoser]
@@ -111,9 +111,13 @@ public class DecisionBenchmarks
         return best;
     }
 
-    /// <summary>Arbitration alone, features and context already computed (rules, policies, priority, trace).</summary>
+    /// <summary>Arbitration alone, features and context already computed (rules, policies, priority, exclusions).</summary>
     [Benchmark]
     public int Arbitrate50Offers() => Arbitrator.Decide(Request(_features, _context)).Offers.Count;
+
+    /// <summary>The same with <c>explain=true</c>: the text of every rule outcome, passed ones included.</summary>
+    [Benchmark]
+    public int Arbitrate50OffersExplained() => Arbitrator.Decide(Request(_features, _context) with { Explain = true }).Offers.Count;
 
     /// <summary>The whole decision as the grain makes it: feature view, context, arbitration.</summary>
     [Benchmark]
@@ -135,6 +139,7 @@ public class DecisionBenchmarks
         Policies = _policies,
         History = _profile.Contacts!,
         ChurnProbability = features.TryGetValue("churn_probability", out var churn) ? churn : 0,
+        Explain = false,
         Usage = _ => (10, 1),
         Propensity = id =>
         {

@@ -24,6 +24,11 @@ public sealed record DecisionRequest
     public double HighChurnThreshold { get; init; } = 0.6;
     /// <summary>In the control group: no offer is made (to measure uplift); the trace says so.</summary>
     public bool Control { get; init; }
+    /// <summary>
+    /// True: the trace holds every rule outcome, passed ones included (what <c>explain=true</c> shows). False:
+    /// only the rules that excluded an offer, and no text is built for rules that passed (the cheap default).
+    /// </summary>
+    public bool Explain { get; init; } = true;
 }
 
 /// <summary>One offer in a decision, with the parts of its priority.</summary>
@@ -57,25 +62,30 @@ public static class Arbitrator
             trace.Add(new RuleOutcome("*", "control", "control group", false, "This decision is in the control group: no offer, to measure uplift."));
             return new Decision(r.DecisionId, true, [], trace);
         }
-        var ranked = new List<OfferScore>();
+        var ranked = new List<(CompiledOffer Offer, double Score, double Propensity, double Weight)>();
         foreach (var offer in r.Offers)
         {
             if (!Passes(offer, r, trace)) continue;
-            var d = offer.Definition;
             var propensity = Math.Clamp(r.Propensity(offer.OfferId), 0, 1);
             var weight = WeightOf(r, offer.OfferId);
+            ranked.Add((offer, propensity * weight * (double)offer.Definition.Value * offer.Definition.Lever, propensity, weight));
+        }
+        ranked.Sort(static (x, y) => y.Score.CompareTo(x.Score) is var c && c != 0 ? c : string.CompareOrdinal(x.Offer.OfferId, y.Offer.OfferId));
+        var best = new List<OfferScore>(Math.Min(ranked.Count, Math.Max(0, r.Limit)));
+        foreach (var (offer, score, propensity, weight) in ranked.Take(Math.Max(0, r.Limit)))
+        {
+            var d = offer.Definition;
             var value = (double)d.Value;
-            var score = propensity * weight * value * d.Lever;
-            var reasons = new List<string>
-            {
+            // Reasons are text for people: built for the offers returned only.
+            string[] reasons =
+            [
                 $"propensity {propensity:0.###}",
                 $"context weight {weight:0.##}",
                 $"value {value:0.##}",
                 $"lever {d.Lever:0.##}",
-            };
-            ranked.Add(new OfferScore(offer.OfferId, score, propensity, weight, value, d.Lever, reasons));
+            ];
+            best.Add(new OfferScore(offer.OfferId, score, propensity, weight, value, d.Lever, reasons));
         }
-        var best = ranked.OrderByDescending(o => o.Score).ThenBy(o => o.OfferId, StringComparer.Ordinal).Take(Math.Max(0, r.Limit)).ToList();
         return new Decision(r.DecisionId, false, best, trace);
     }
 
@@ -91,36 +101,53 @@ public static class Arbitrator
     {
         var d = offer.Definition;
         var id = offer.OfferId;
-        bool Check(string stage, string rule, bool passed, string detail)
+        var explain = r.Explain;
+        // Records the outcome when it is reported (a failure, or any outcome when explaining); the detail text is
+        // only built then, so a rule that passes costs its check and nothing more.
+        bool Note(string stage, string rule, bool passed, string? detail)
         {
-            trace.Add(new RuleOutcome(id, stage, rule, passed, detail));
+            if (detail is not null) trace.Add(new RuleOutcome(id, stage, rule, passed, detail));
             return passed;
         }
+        bool Told(bool passed) => explain || !passed;
 
         // Eligibility: may this customer get it at all?
-        if (!Check(Eligibility, "channel", d.Channels.Count == 0 || d.Channels.Contains(r.Channel), $"offered on {(d.Channels.Count == 0 ? "every channel" : string.Join(", ", d.Channels))}; asked for {r.Channel}")) return false;
-        if (!Check(Eligibility, "placement", d.Placements.Count == 0 || r.Placement is null || d.Placements.Contains(r.Placement), $"placements {(d.Placements.Count == 0 ? "any" : string.Join(", ", d.Placements))}; asked for {r.Placement ?? "any"}")) return false;
-        if (!Check(Eligibility, "dates", (d.StartsAt is null || r.AsOf >= d.StartsAt) && (d.EndsAt is null || r.AsOf < d.EndsAt), $"runs {d.StartsAt?.ToString("u") ?? "-"} to {d.EndsAt?.ToString("u") ?? "-"}")) return false;
-        var consentKey = d.ConsentPurpose + ":" + r.Channel;
-        var consent = Outbound.Contains(r.Channel)
-            ? r.Customer.HasConsent(consentKey)
-            : !Refused(r.Customer, d.ConsentPurpose, r.Channel);
-        if (!Check(Eligibility, "consent", consent, Outbound.Contains(r.Channel) ? $"{consentKey} must be granted for outbound contact" : $"{d.ConsentPurpose} must not be refused")) return false;
+        var ok = d.Channels.Count == 0 || d.Channels.Contains(r.Channel);
+        if (!Note(Eligibility, "channel", ok, Told(ok) ? $"offered on {(d.Channels.Count == 0 ? "every channel" : string.Join(", ", d.Channels))}; asked for {r.Channel}" : null)) return false;
+        ok = d.Placements.Count == 0 || r.Placement is null || d.Placements.Contains(r.Placement);
+        if (!Note(Eligibility, "placement", ok, Told(ok) ? $"placements {(d.Placements.Count == 0 ? "any" : string.Join(", ", d.Placements))}; asked for {r.Placement ?? "any"}" : null)) return false;
+        ok = (d.StartsAt is null || r.AsOf >= d.StartsAt) && (d.EndsAt is null || r.AsOf < d.EndsAt);
+        if (!Note(Eligibility, "dates", ok, Told(ok) ? $"runs {d.StartsAt?.ToString("u") ?? "-"} to {d.EndsAt?.ToString("u") ?? "-"}" : null)) return false;
+        var outbound = Outbound.Contains(r.Channel);
+        ok = outbound ? r.Customer.HasConsent(d.ConsentPurpose + ":" + r.Channel) : !Refused(r.Customer, d.ConsentPurpose, r.Channel);
+        if (!Note(Eligibility, "consent", ok, Told(ok) ? (outbound ? $"{d.ConsentPurpose}:{r.Channel} must be granted for outbound contact" : $"{d.ConsentPurpose} must not be refused") : null)) return false;
         if (r.Usage is { } usage)
         {
             var (impressions, accepts) = usage(id);
-            if (!Check(Eligibility, "budget", (d.MaxImpressions is null || impressions < d.MaxImpressions) && (d.MaxAccepts is null || accepts < d.MaxAccepts),
-                $"impressions {impressions}/{d.MaxImpressions?.ToString() ?? "∞"}, accepts {accepts}/{d.MaxAccepts?.ToString() ?? "∞"}")) return false;
+            ok = (d.MaxImpressions is null || impressions < d.MaxImpressions) && (d.MaxAccepts is null || accepts < d.MaxAccepts);
+            if (!Note(Eligibility, "budget", ok, Told(ok) ? $"impressions {impressions}/{d.MaxImpressions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "∞"}, accepts {accepts}/{d.MaxAccepts?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "∞"}" : null)) return false;
         }
-        if (offer.Eligibility is { } e && !Check(Eligibility, "eligibility rule", ConditionEvaluator.Evaluate(e, r.Customer), "the offer's eligibility condition")) return false;
+        if (offer.Eligibility is { } e)
+        {
+            ok = ConditionEvaluator.Evaluate(e, r.Customer);
+            if (!Note(Eligibility, "eligibility rule", ok, Told(ok) ? "the offer's eligibility condition" : null)) return false;
+        }
 
         // Applicability: is it relevant now?
-        if (offer.Applicability is { } a && !Check(Applicability, "applicability rule", ConditionEvaluator.Evaluate(a, r.Customer), "the offer's applicability condition")) return false;
+        if (offer.Applicability is { } a)
+        {
+            ok = ConditionEvaluator.Evaluate(a, r.Customer);
+            if (!Note(Applicability, "applicability rule", ok, Told(ok) ? "the offer's applicability condition" : null)) return false;
+        }
 
         // Suitability: is it in the customer's interest?
-        if (!Check(Suitability, "churn risk", !d.AggressiveUpsell || r.ChurnProbability < r.HighChurnThreshold,
-            d.AggressiveUpsell ? $"aggressive upsell needs churn risk below {r.HighChurnThreshold:0.##} (is {r.ChurnProbability:0.##})" : "not an aggressive upsell")) return false;
-        if (offer.Suitability is { } s && !Check(Suitability, "suitability rule", ConditionEvaluator.Evaluate(s, r.Customer), "the offer's suitability condition")) return false;
+        ok = !d.AggressiveUpsell || r.ChurnProbability < r.HighChurnThreshold;
+        if (!Note(Suitability, "churn risk", ok, Told(ok) ? (d.AggressiveUpsell ? $"aggressive upsell needs churn risk below {r.HighChurnThreshold:0.##} (is {r.ChurnProbability:0.##})" : "not an aggressive upsell") : null)) return false;
+        if (offer.Suitability is { } s)
+        {
+            ok = ConditionEvaluator.Evaluate(s, r.Customer);
+            if (!Note(Suitability, "suitability rule", ok, Told(ok) ? "the offer's suitability condition" : null)) return false;
+        }
 
         // Contact policy and fatigue.
         foreach (var p in r.Policies)
@@ -129,12 +156,14 @@ public static class Arbitrator
             if (p.MaxContacts is { } max)
             {
                 var shown = r.History.Count(ContactKind.Impression, p.Channel == "*" ? null : p.Channel, p.PerOffer ? id : null, r.AsOf.AddDays(-p.WindowDays));
-                if (!Check(ContactPolicyStage, p.PolicyId, shown < max, $"{shown} of at most {max} {(p.PerOffer ? "showings of this offer" : "offers")} on {p.Channel} in {p.WindowDays} days")) return false;
+                ok = shown < max;
+                if (!Note(ContactPolicyStage, p.PolicyId, ok, Told(ok) ? $"{shown} of at most {max} {(p.PerOffer ? "showings of this offer" : "offers")} on {p.Channel} in {p.WindowDays} days" : null)) return false;
             }
             if (p.SuppressAfterRejects is { } n)
             {
                 var rejects = r.History.Count(ContactKind.Reject, null, id, r.AsOf.AddDays(-p.SuppressDays));
-                if (!Check(ContactPolicyStage, p.PolicyId, rejects < n, $"{rejects} rejections in {p.SuppressDays} days (suppressed at {n})")) return false;
+                ok = rejects < n;
+                if (!Note(ContactPolicyStage, p.PolicyId, ok, Told(ok) ? $"{rejects} rejections in {p.SuppressDays} days (suppressed at {n})" : null)) return false;
             }
         }
         return true;

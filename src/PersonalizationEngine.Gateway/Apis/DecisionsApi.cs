@@ -19,7 +19,7 @@ internal static class DecisionsApi
             if (problem is not null) return problem;
             var (id, notFound) = await CustomersApi.ResolveAsync(@ref, directory);
             if (notFound is not null) return notFound;
-            return Results.Ok(View(await decisions.DecideAsync(id!, input!), catalog, explain ?? false));
+            return Results.Ok(View(await decisions.DecideAsync(id!, input! with { Explain = explain ?? false }), catalog, explain ?? false));
         }).WithSummary("Next best offer: ?channel=web&placement=home&limit=3 (&explain=true for every rule outcome).");
         customer.MapPost("", async (string @ref, HttpRequest request, CustomerDirectory directory, DecisionService decisions, DecisioningCatalog catalog, CancellationToken ct) =>
         {
@@ -45,7 +45,7 @@ internal static class DecisionsApi
             var (id, notFound) = await CustomersApi.ResolveAsync(@ref, directory);
             if (notFound is not null) return notFound;
             var explain = root.TryGetProperty("explain", out var e) && e.ValueKind == JsonValueKind.True;
-            return Results.Ok(View(await decisions.DecideAsync(id!, input!), catalog, explain));
+            return Results.Ok(View(await decisions.DecideAsync(id!, input! with { Explain = explain }), catalog, explain));
         }).WithSummary("Next best offer with a context body.");
 
         // The public tracker route: a website asks with its (public) write key for its visitor.

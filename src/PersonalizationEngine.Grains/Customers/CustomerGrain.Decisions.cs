@@ -50,6 +50,7 @@ public sealed partial class CustomerGrain
         ChurnProbability = features.TryGetValue("churn_probability", out var churn) ? churn : 0,
         HighChurnThreshold = catalog.HighChurnThreshold,
         Control = control,
+        Explain = input.Explain,
         Usage = id =>
         {
             var c = propensities.CountersOf(id);

@@ -3,7 +3,8 @@ using PersonalizationEngine.Domain.Decisioning;
 namespace PersonalizationEngine.Grains.Decisioning;
 
 /// <summary>A next-best-offer question.</summary>
-public sealed record DecideInput(string DecisionId, string Channel, string? Placement, int Limit, IReadOnlyDictionary<string, double>? ContextWeights = null);
+/// <param name="Explain">Report every rule outcome, passed ones included (else only the rules that excluded offers).</param>
+public sealed record DecideInput(string DecisionId, string Channel, string? Placement, int Limit, IReadOnlyDictionary<string, double>? ContextWeights = null, bool Explain = false);
 
 /// <summary>A decision waiting for feedback: what was offered, in which context, to whom.</summary>
 internal sealed record PendingDecision(string DecisionId, IReadOnlyList<string> OfferIds, double[] Context, DateTimeOffset At, bool Control)

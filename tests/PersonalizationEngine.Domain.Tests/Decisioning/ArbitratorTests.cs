@@ -71,6 +71,23 @@ public sealed class ArbitratorTests
     }
 
     [Fact]
+    public void Without_explain_the_trace_holds_only_exclusions_and_the_ranking_is_the_same()
+    {
+        var wrongChannel = Offer("""{"offerId":"sms-only","name":"x","channels":["sms"]}""");
+        var a = Offer("""{"offerId":"a","name":"A","value":10}""");
+        var b = Offer("""{"offerId":"b","name":"B","value":20}""");
+        var full = Arbitrator.Decide(Request([wrongChannel, a, b]));
+        var lean = Arbitrator.Decide(Request([wrongChannel, a, b]) with { Explain = false });
+        Assert.Equal(full.Offers.Select(o => (o.OfferId, o.Score)), lean.Offers.Select(o => (o.OfferId, o.Score)));
+        Assert.Equal(["b", "a"], lean.Offers.Select(o => o.OfferId));
+        Assert.Equal(["value 20", "lever 1"], lean.Offers[0].Reasons.Skip(2));
+        var exclusion = Assert.Single(lean.Trace);
+        Assert.Equal(("sms-only", "channel", false), (exclusion.OfferId, exclusion.Rule, exclusion.Passed));
+        Assert.Equal(full.Trace.Single(t => !t.Passed).Detail, exclusion.Detail);
+        Assert.Contains(full.Trace, t => t.OfferId == "a" && t.Rule == "dates" && t.Passed);
+    }
+
+    [Fact]
     public void Outbound_channels_need_granted_consent_and_on_site_needs_no_refusal()
     {
         var offer = Offer("""{"offerId":"o","name":"x"}""");
