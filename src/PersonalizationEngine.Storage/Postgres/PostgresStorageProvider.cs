@@ -12,6 +12,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
     private readonly PostgresStorageOptions _options;
     private readonly ILogger _logger;
     private readonly PostgresEventJournal _journal;
+    private readonly PostgresGrainStateStore _states;
 
     public PostgresStorageProvider(PostgresStorageOptions options, ILoggerFactory? loggerFactory = null)
     {
@@ -22,14 +23,14 @@ public sealed class PostgresStorageProvider : IStorageProvider
         _logger = loggerFactory.CreateLogger<PostgresStorageProvider>();
         _dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString).Build();
         var schema = QuotedSchema;
-        States = new PostgresGrainStateStore(_dataSource, schema);
+        _states = new PostgresGrainStateStore(_dataSource, schema);
         _journal = new PostgresEventJournal(_dataSource, schema, options.Journal, loggerFactory.CreateLogger<PostgresEventJournal>());
         Reminders = new PostgresReminderStore(_dataSource, schema);
     }
 
     public string Name => "postgres";
 
-    public IGrainStateStore States { get; }
+    public IGrainStateStore States => _states;
 
     public IEventJournal Journal => _journal;
 
@@ -101,6 +102,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
     public async ValueTask DisposeAsync()
     {
         await _journal.DisposeAsync().ConfigureAwait(false);
+        await _states.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
