@@ -137,18 +137,27 @@ public static class EngineHostingExtensions
             return next(context);
         });
         app.UseRequestDecompression();
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
-        app.UseSwaggerUI(o =>
+        // Web assets (tracker, demo store, dashboard, API docs) are looked up only off the API paths, so an API
+        // request costs no file-system probe.
+        app.UseWhen(c => !IsApiPath(c.Request.Path), web =>
         {
-            o.RoutePrefix = "docs";
-            o.SwaggerEndpoint("/openapi/v1.json", "Personalization Engine v1");
+            web.UseDefaultFiles();
+            web.UseStaticFiles();
+            web.UseSwaggerUI(o =>
+            {
+                o.RoutePrefix = "docs";
+                o.SwaggerEndpoint("/openapi/v1.json", "Personalization Engine v1");
+            });
         });
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
         return app;
     }
+
+    private static bool IsApiPath(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/v1") || path.StartsWithSegments("/t")
+        || path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
 
     private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } p ? p + "." : "Error.";
 
