@@ -56,6 +56,15 @@ public sealed class TriggerTests
         var dead = dispatcher.DeadLetters.All.Single();
         Assert.Equal("broken", dead.TriggerId);
         Assert.Equal("HTTP 500", dead.LastError);
+
+        // At rest, the webhook secrets and the dead letters are sealed; a fresh load (a restart) reads them back.
+        var triggersRecord = System.Text.Encoding.UTF8.GetString((await host.Storage.States.ReadAsync("catalog", "triggers"))!.Data);
+        Assert.DoesNotContain(secret, triggersRecord, StringComparison.Ordinal);
+        Assert.DoesNotContain("ok.example", triggersRecord, StringComparison.Ordinal);
+        Assert.DoesNotContain("down.example", System.Text.Encoding.UTF8.GetString((await host.Storage.States.ReadAsync("catalog", "dead-letters"))!.Data), StringComparison.Ordinal);
+        var reloaded = new PersonalizationEngine.Grains.Catalog.Catalog<TriggerRecord>(host.Storage, "triggers", r => r.Id, host.Services<PersonalizationEngine.Grains.Protection.EngineKeys>().ProtectorAsync);
+        await reloaded.LoadAsync();
+        Assert.Equal(secret, reloaded.Get("complaints")!.Webhook.Secret);
         await dispatcher.StopAsync(CancellationToken.None);
     }
 }

@@ -8,8 +8,12 @@ namespace PersonalizationEngine.Grains.Catalog;
 /// stored as one versioned record (optimistic concurrency) and served from an immutable in-memory snapshot,
 /// so readers on the hot path never lock. Writes are serialised and durable before they are visible.
 /// </summary>
-public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, string> idOf) where T : class
+/// <param name="protector">When given, the record is stored sealed (AES-GCM under a key derived from the master
+/// key): for catalogues holding secrets or personal data. A record stored in clear by an older version is still
+/// read, and sealed at its next change.</param>
+public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, string> idOf, Func<ValueTask<Protection.CustomerDataProtector>>? protector = null) where T : class
 {
+    private const byte SealedMarker = 0; // JSON text never starts with a NUL byte
     private const string RecordType = "catalog";
     private readonly SemaphoreSlim _write = new(1, 1);
     private IReadOnlyDictionary<string, T> _items = new Dictionary<string, T>(StringComparer.Ordinal);
@@ -27,7 +31,7 @@ public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, st
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
         var stored = await storage.States.ReadAsync(RecordType, name, cancellationToken).ConfigureAwait(false);
-        var list = stored is null ? [] : JsonSerializer.Deserialize<List<T>>(stored.Data, JsonSerializerOptions.Web) ?? [];
+        var list = stored is null ? [] : JsonSerializer.Deserialize<List<T>>(await DecodeAsync(stored.Data).ConfigureAwait(false), JsonSerializerOptions.Web) ?? [];
         Publish(list.ToDictionary(idOf, StringComparer.Ordinal), stored?.Version ?? 0);
     }
 
@@ -51,7 +55,7 @@ public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, st
         {
             var items = new Dictionary<string, T>(_items, StringComparer.Ordinal);
             var result = change(items);
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(items.Values.OrderBy(idOf, StringComparer.Ordinal).ToList(), JsonSerializerOptions.Web);
+            var bytes = await EncodeAsync(JsonSerializer.SerializeToUtf8Bytes(items.Values.OrderBy(idOf, StringComparer.Ordinal).ToList(), JsonSerializerOptions.Web)).ConfigureAwait(false);
             long version;
             try
             {
@@ -63,7 +67,7 @@ public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, st
                 await LoadAsync(cancellationToken).ConfigureAwait(false);
                 items = new Dictionary<string, T>(_items, StringComparer.Ordinal);
                 result = change(items);
-                bytes = JsonSerializer.SerializeToUtf8Bytes(items.Values.OrderBy(idOf, StringComparer.Ordinal).ToList(), JsonSerializerOptions.Web);
+                bytes = await EncodeAsync(JsonSerializer.SerializeToUtf8Bytes(items.Values.OrderBy(idOf, StringComparer.Ordinal).ToList(), JsonSerializerOptions.Web)).ConfigureAwait(false);
                 version = await storage.States.WriteAsync(RecordType, name, bytes, _version, cancellationToken).ConfigureAwait(false);
             }
             Publish(items, version);
@@ -73,6 +77,20 @@ public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, st
         {
             _write.Release();
         }
+    }
+
+    private async ValueTask<byte[]> EncodeAsync(byte[] json)
+    {
+        if (protector is null) return json;
+        var sealedRecord = (await protector().ConfigureAwait(false)).SealRecord("catalog:" + name, json);
+        return [SealedMarker, .. sealedRecord];
+    }
+
+    private async ValueTask<byte[]> DecodeAsync(byte[] stored)
+    {
+        if (stored.Length == 0 || stored[0] != SealedMarker) return stored; // plain JSON
+        if (protector is null) throw new InvalidOperationException($"The catalogue '{name}' is stored sealed; it needs the engine's keys to be read.");
+        return (await protector().ConfigureAwait(false)).OpenRecord("catalog:" + name, stored.AsSpan(1));
     }
 
     private void Publish(Dictionary<string, T> items, long version)

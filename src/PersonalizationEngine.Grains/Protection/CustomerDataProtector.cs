@@ -22,7 +22,20 @@ public sealed class CustomerDataProtector
             throw new ArgumentException("The master key must be 32 bytes (AES-256).", nameof(masterKey));
         }
         _masterKey = (byte[])masterKey.Clone();
+        _recordKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, _masterKey, 32, info: "pe engine records v1"u8.ToArray());
     }
+
+    private readonly byte[] _recordKey;
+
+    /// <summary>
+    /// Seals an engine record that is not a customer's (trigger definitions with their webhook secrets, webhook
+    /// dead letters) under a key derived from the master key; <paramref name="context"/> names the record and
+    /// is authenticated, so a sealed record cannot be swapped for another.
+    /// </summary>
+    public byte[] SealRecord(string context, ReadOnlySpan<byte> plaintext) => Seal(_recordKey, context, plaintext);
+
+    /// <summary>Opens what <see cref="SealRecord"/> sealed; throws <see cref="CryptographicException"/> if it was tampered with.</summary>
+    public byte[] OpenRecord(string context, ReadOnlySpan<byte> sealedData) => Open(_recordKey, context, sealedData);
 
     /// <summary>A fresh random data key.</summary>
     public static byte[] NewDataKey() => RandomNumberGenerator.GetBytes(32);

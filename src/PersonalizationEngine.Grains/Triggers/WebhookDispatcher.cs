@@ -31,14 +31,15 @@ public sealed class WebhookDispatcher : BackgroundService
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly ConcurrentDictionary<string, int> _inFlight = new();
 
-    public WebhookDispatcher(TriggerBus bus, IStorageProvider storage, IHttpClientFactoryLike http, TimeProvider time, ILogger<WebhookDispatcher> logger)
+    public WebhookDispatcher(TriggerBus bus, IStorageProvider storage, IHttpClientFactoryLike http, TimeProvider time, ILogger<WebhookDispatcher> logger, Protection.EngineKeys keys)
     {
         _bus = bus;
         _http = http.Create();
         _time = time;
         _logger = logger;
-        Triggers = new Catalog<TriggerRecord>(storage, "triggers", t => t.Id);
-        DeadLetters = new Catalog<DeadLetter>(storage, "dead-letters", d => d.Id);
+        // Trigger definitions hold webhook secrets and dead letters hold customer payloads: both are stored sealed.
+        Triggers = new Catalog<TriggerRecord>(storage, "triggers", t => t.Id, keys.ProtectorAsync);
+        DeadLetters = new Catalog<DeadLetter>(storage, "dead-letters", d => d.Id, keys.ProtectorAsync);
         Triggers.Changed += all => _bus.HasListeners = all.Any(t => t.Enabled);
     }
 
