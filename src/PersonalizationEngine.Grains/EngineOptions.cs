@@ -32,6 +32,12 @@ public sealed class EngineOptions
     /// </summary>
     public int MaxInFlightEvents { get; set; } = 20_000;
 
+    /// <summary>
+    /// Every customer is re-scored for churn on this period by a durable reminder, even when no event arrives
+    /// (a customer who goes quiet is the one whose risk rises), so the high-risk trigger fires on time.
+    /// </summary>
+    public TimeSpan ChurnRescoreInterval { get; set; } = TimeSpan.FromDays(1);
+
     public ProfileSettings Profile { get; set; } = ProfileSettings.Default;
 
     public EventValidationOptions Validation { get; set; } = new() { DefaultCountryCallingCode = "44" };

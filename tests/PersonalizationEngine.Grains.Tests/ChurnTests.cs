@@ -51,4 +51,44 @@ public sealed class ChurnTests
         Assert.NotEqual(model.Version, swapped.Version);
         Assert.Equal(swapped.Version, (await host.Customers.ChurnRiskAsync(gone))!.ModelVersion);
     }
+
+    [Fact]
+    public async Task A_customer_who_goes_quiet_is_rescored_by_the_reminder_and_the_high_risk_trigger_fires()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
+        var storage = new InMemoryStorageProvider();
+        await using var host = await StartAsync(storage, time: clock, settings: new Dictionary<string, string?> { ["Engine:ChurnRescoreInterval"] = "30.00:00:00" });
+        await host.Services<ChurnModelRegistry>().ReplaceAsync(RecencyModel().ToJson(), CancellationToken.None);
+        var bus = host.Services<PersonalizationEngine.Grains.Triggers.TriggerBus>();
+        bus.HasListeners = true;
+
+        await host.Ingestion.IngestAsync([Event("q1", "purchase", timestamp: clock.GetUtcNow().AddHours(-1).ToString("O"), ids: ("user_id", "quiet"))]);
+        var id = (await host.Directory.ResolveAsync("user_id:quiet")).ProfileId!;
+        var reminder = Assert.Single(await storage.Reminders.ReadAsync("customer", id));
+        Assert.Equal(TimeSpan.FromDays(30), reminder.Period);
+        var before = (await host.Customers.GetProfileAsync(id))!;
+        Assert.True(before.Features["churn_probability"] < 0.3);
+        Assert.DoesNotContain("churn_risk", before.Segments);
+
+        // No event for a year: only the reminder can notice. Each 30-day tick re-scores as recency grows.
+        for (var day = 0; day < 360; day += 30)
+        {
+            clock.Advance(TimeSpan.FromDays(30));
+            await Task.Delay(50); // the reminder poll runs on the runtime's timer
+        }
+        PersonalizationEngine.Grains.Triggers.CustomerSignal? crossing = null;
+        for (var i = 0; i < 100 && crossing is null; i++)
+        {
+            while (bus.Reader.TryRead(out var s)) if (s.Kind == PersonalizationEngine.Grains.Triggers.TriggerKinds.ChurnHigh && s.ProfileId == id) crossing = s;
+            if (crossing is null) await Task.Delay(20);
+        }
+        Assert.NotNull(crossing);
+        var after = (await host.Customers.GetProfileAsync(id))!;
+        Assert.True(after.Features["churn_probability"] >= 0.6, $"risk after a quiet year: {after.Features["churn_probability"]}");
+        Assert.Contains("churn_risk", after.Segments);
+
+        // Erasure drops the reminder with everything else.
+        await host.Customers.EraseAsync(id);
+        Assert.Empty(await storage.Reminders.ReadAsync("customer", id));
+    }
 }

@@ -25,21 +25,25 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public IStorageProvider Storage => _services.GetRequiredService<IStorageProvider>();
 
-    public static async Task<EngineHost> StartAsync(IStorageProvider storage, int snapshotEvery = 100, Action<IServiceCollection>? services = null)
+    public static async Task<EngineHost> StartAsync(IStorageProvider storage, int snapshotEvery = 100, Action<IServiceCollection>? services = null,
+        TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             ["Engine:MasterKey"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
             ["Engine:IdentifierKey"] = Convert.ToBase64String(Enumerable.Range(7, 32).Select(i => (byte)i).ToArray()),
             ["Engine:SnapshotEveryEvents"] = snapshotEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }).Build();
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;
+        var config = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var configure = services;
         var collection = new ServiceCollection();
         collection.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         collection.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         collection.AddSingleton(storage);
         configure?.Invoke(collection);
-        collection.AddEngineGrains(config);
+        if (time is not null) collection.AddSingleton(time);
+        collection.AddEngineGrains(config, time is null ? null : b => b.UseTimeProvider(time));
         var provider = collection.BuildServiceProvider();
         await storage.InitializeAsync();
         await provider.GetRequiredService<ActorSystem>().StartAsync();

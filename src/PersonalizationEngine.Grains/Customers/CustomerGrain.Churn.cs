@@ -6,6 +6,7 @@ namespace PersonalizationEngine.Grains.Customers;
 public sealed partial class CustomerGrain
 {
     private const string ChurnFeature = "churn_probability";
+    private const string ChurnReminderName = "churn-rescore";
     private ChurnScore? _churn;
     private long _churnAtEvent = -1;
     private string? _churnModelVersion;
@@ -27,6 +28,30 @@ public sealed partial class CustomerGrain
             Rescore(model, now);
         }
         return _churn;
+    }
+
+    /// <summary>Registers the periodic re-scoring reminder (durable: it wakes the grain after a restart too).</summary>
+    private async Task ScheduleChurnRescoreAsync()
+    {
+        var every = _options.ChurnRescoreInterval;
+        await RegisterOrUpdateReminderAsync(ChurnReminderName, every, every).ConfigureAwait(false);
+        State.ChurnReminder = true;
+        MarkDirty();
+    }
+
+    /// <summary>
+    /// The periodic re-score: risk rises while a customer stays quiet, so the score (and the churn segment, and
+    /// the high-risk trigger) moves without any event. A profile that is gone (erased, merged away) drops it.
+    /// </summary>
+    public async Task ReceiveReminderAsync(string reminderName, CancellationToken cancellationToken)
+    {
+        if (reminderName != ChurnReminderName) return;
+        if (!Exists)
+        {
+            await UnregisterReminderAsync(ChurnReminderName).ConfigureAwait(false);
+            return;
+        }
+        if (churnModels.Current is { } model) Rescore(model, Time.GetUtcNow());
     }
 
     /// <summary>Re-scores after events that move churn risk, and records a crossing of the high-risk threshold.</summary>

@@ -119,6 +119,7 @@ public sealed partial class CustomerGrain
 
     private async Task DestroyDataAsync()
     {
+        await UnregisterReminderAsync(ChurnReminderName).ConfigureAwait(false);
         await storage.Journal.DeleteStreamAsync(Key).ConfigureAwait(false);
         await (await KeyStoreAsync().ConfigureAwait(false)).DestroyAsync(Key, CancellationToken.None).ConfigureAwait(false);
         _dataKey = null;

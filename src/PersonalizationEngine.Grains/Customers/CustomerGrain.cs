@@ -25,7 +25,7 @@ public sealed partial class CustomerGrain(
     Triggers.TriggerBus triggers,
     Decisioning.DecisioningCatalog decisioning,
     Offers.PropensityCache propensities,
-    IOptions<EngineOptions> options) : Grain<CustomerGrainState>
+    IOptions<EngineOptions> options) : Grain<CustomerGrainState>, IRemindable
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
     private readonly EngineOptions _options = options.Value;
@@ -243,13 +243,17 @@ public sealed partial class CustomerGrain(
     /// <summary>Creates the customer's data key (first event of a new customer), before anything is sealed with it.</summary>
     public async Task PrepareAsync()
     {
-        _dataKey ??= await (await KeyStoreAsync().ConfigureAwait(false)).CreateAsync(Key, CancellationToken.None).ConfigureAwait(false);
+        if (_dataKey is not null) return;
+        var key = (await KeyStoreAsync().ConfigureAwait(false)).CreateAsync(Key, CancellationToken.None);
+        await Task.WhenAll(key, ScheduleChurnRescoreAsync()).ConfigureAwait(false);
+        _dataKey = await key.ConfigureAwait(false);
     }
 
     /// <summary>Writes the snapshot now and trims the journal it covers (entries of batches not applied yet stay).</summary>
     public async Task SnapshotAsync(bool force = false)
     {
         if (!force && (_profile is null || _sinceSnapshot == 0 && State.Sealed is not null)) return;
+        if (Exists && !State.ChurnReminder) await ScheduleChurnRescoreAsync().ConfigureAwait(false); // customers from before reminders
         await WriteStateAsync().ConfigureAwait(false);
         _sinceSnapshot = 0;
         if (State.JournalSequence > 0)

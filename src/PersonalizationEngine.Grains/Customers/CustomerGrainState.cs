@@ -12,4 +12,7 @@ public sealed class CustomerGrainState
 
     /// <summary>Profiles already folded into this one (so a merge retried after a crash is not applied twice).</summary>
     public List<string>? Absorbed { get; set; }
+
+    /// <summary>Whether the periodic churn re-scoring reminder is registered.</summary>
+    public bool ChurnReminder { get; set; }
 }

@@ -2,7 +2,8 @@ using Npgsql;
 
 namespace PersonalizationEngine.Storage.Postgres;
 
-internal sealed class PostgresReminderStore(NpgsqlDataSource dataSource, string schema) : IReminderStore
+/// <summary>Reminder rows; upserts are group-committed with the grain state writes (a new customer registers one).</summary>
+internal sealed class PostgresReminderStore(NpgsqlDataSource dataSource, string schema, PostgresWriteBatcher batcher) : IReminderStore
 {
     private readonly string _upsert = $"""
         INSERT INTO {schema}.reminders (grain_type, grain_key, name, due_at, period_ms) VALUES ($1, $2, $3, $4, $5)
@@ -16,13 +17,14 @@ internal sealed class PostgresReminderStore(NpgsqlDataSource dataSource, string 
     public async Task UpsertAsync(ReminderEntry reminder, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reminder);
-        await using var command = dataSource.CreateCommand(_upsert);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reminder.GrainType });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reminder.Key });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reminder.Name });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = reminder.DueAt.ToUniversalTime() });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)reminder.Period.TotalMilliseconds });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await batcher.ExecuteAsync(_upsert, p =>
+        {
+            p.Add(new NpgsqlParameter<string> { TypedValue = reminder.GrainType });
+            p.Add(new NpgsqlParameter<string> { TypedValue = reminder.Key });
+            p.Add(new NpgsqlParameter<string> { TypedValue = reminder.Name });
+            p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = reminder.DueAt.ToUniversalTime() });
+            p.Add(new NpgsqlParameter<long> { TypedValue = (long)reminder.Period.TotalMilliseconds });
+        }, "reminder\0" + reminder.GrainType + "\0" + reminder.Key + "\0" + reminder.Name, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> DeleteAsync(string grainType, string key, string name, CancellationToken cancellationToken = default)

@@ -12,7 +12,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
     private readonly PostgresStorageOptions _options;
     private readonly ILogger _logger;
     private readonly PostgresEventJournal _journal;
-    private readonly PostgresGrainStateStore _states;
+    private readonly PostgresWriteBatcher _writes;
 
     public PostgresStorageProvider(PostgresStorageOptions options, ILoggerFactory? loggerFactory = null)
     {
@@ -23,14 +23,15 @@ public sealed class PostgresStorageProvider : IStorageProvider
         _logger = loggerFactory.CreateLogger<PostgresStorageProvider>();
         _dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString).Build();
         var schema = QuotedSchema;
-        _states = new PostgresGrainStateStore(_dataSource, schema);
+        _writes = new PostgresWriteBatcher(_dataSource);
+        States = new PostgresGrainStateStore(_dataSource, schema, _writes);
         _journal = new PostgresEventJournal(_dataSource, schema, options.Journal, loggerFactory.CreateLogger<PostgresEventJournal>());
-        Reminders = new PostgresReminderStore(_dataSource, schema);
+        Reminders = new PostgresReminderStore(_dataSource, schema, _writes);
     }
 
     public string Name => "postgres";
 
-    public IGrainStateStore States => _states;
+    public IGrainStateStore States { get; }
 
     public IEventJournal Journal => _journal;
 
@@ -102,7 +103,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
     public async ValueTask DisposeAsync()
     {
         await _journal.DisposeAsync().ConfigureAwait(false);
-        await _states.DisposeAsync().ConfigureAwait(false);
+        await _writes.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
