@@ -93,6 +93,11 @@ public sealed partial class ActorSystem
     /// </summary>
     public async Task PollRemindersAsync(CancellationToken cancellationToken = default)
     {
+        // One poll at a time: a slow poll must not let the next tick deliver the same reminders again.
+        if (Interlocked.CompareExchange(ref _polling, 1, 0) != 0)
+        {
+            return;
+        }
         Interlocked.Increment(ref _pendingOperations);
         try
         {
@@ -102,7 +107,9 @@ public sealed partial class ActorSystem
             }
 
             var now = Time.GetUtcNow();
-            var due = await Storage.Reminders.ReadDueAsync(now, cancellationToken).ConfigureAwait(false);
+            var due = await Storage.Reminders.ReadDueAsync(now, Options.MaxRemindersPerPoll, cancellationToken).ConfigureAwait(false);
+            var deliver = new List<(GrainTypeInfo Type, PersonalizationEngine.Storage.ReminderEntry Reminder)>(due.Count);
+            var advances = new List<Task>(due.Count);
             foreach (var r in due)
             {
                 if (!_typesByName.TryGetValue(r.GrainType, out var type))
@@ -112,16 +119,21 @@ public sealed partial class ActorSystem
                 }
 
                 // Advance first, deliver second: a crash in between loses one tick rather than repeating it forever.
+                // The advances run together, so a store that group-commits writes them in a few transactions.
                 if (r.Period > TimeSpan.Zero)
                 {
                     var missed = (long)((now - r.DueAt).Ticks / r.Period.Ticks) + 1;
-                    await Storage.Reminders.UpsertAsync(r with { DueAt = r.DueAt + (r.Period * missed) }, cancellationToken).ConfigureAwait(false);
+                    advances.Add(Storage.Reminders.UpsertAsync(r with { DueAt = r.DueAt + (r.Period * missed) }, cancellationToken));
                 }
                 else
                 {
-                    await Storage.Reminders.DeleteAsync(r.GrainType, r.Key, r.Name, cancellationToken).ConfigureAwait(false);
+                    advances.Add(Storage.Reminders.DeleteAsync(r.GrainType, r.Key, r.Name, cancellationToken));
                 }
-
+                deliver.Add((type, r));
+            }
+            await Task.WhenAll(advances).ConfigureAwait(false);
+            foreach (var (type, r) in deliver)
+            {
                 var activation = GetOrCreateActivation(type, r.Key);
                 Forward(type, r.Key, new ReminderMessage(activation, r.Name));
             }
@@ -129,8 +141,11 @@ public sealed partial class ActorSystem
         finally
         {
             Interlocked.Decrement(ref _pendingOperations);
+            Volatile.Write(ref _polling, 0);
         }
     }
+
+    private int _polling;
 
     /// <summary>
     /// Completes once no message is queued or running and no housekeeping is in flight. For tests and shutdown;

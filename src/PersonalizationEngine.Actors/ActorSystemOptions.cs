@@ -12,6 +12,12 @@ public sealed class ActorSystemOptions
     /// <summary>How often the reminder store is polled for due reminders.</summary>
     public TimeSpan ReminderPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// At most this many due reminders are delivered per poll (earliest first), so millions of reminders that
+    /// fall due together (customers created in one burst) wake their grains at a bounded rate.
+    /// </summary>
+    public int MaxRemindersPerPoll { get; set; } = 1000;
+
     /// <summary>Above this many activations the least recently used are shed (written back first).</summary>
     public int MaxActivations { get; set; } = 1_000_000;
 
@@ -51,6 +57,7 @@ public sealed class ActorSystemOptions
         if (CollectionInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(CollectionInterval), "CollectionInterval must be positive.");
         if (ReminderPollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ReminderPollInterval), "ReminderPollInterval must be positive.");
         if (MaxActivations < 1) throw new ArgumentOutOfRangeException(nameof(MaxActivations), "MaxActivations must be at least 1.");
+        if (MaxRemindersPerPoll < 1) throw new ArgumentOutOfRangeException(nameof(MaxRemindersPerPoll), "MaxRemindersPerPoll must be at least 1.");
         if (MailboxCapacity < 1) throw new ArgumentOutOfRangeException(nameof(MailboxCapacity), "MailboxCapacity must be at least 1.");
         if (MaxQueuedMessages < 1) throw new ArgumentOutOfRangeException(nameof(MaxQueuedMessages), "MaxQueuedMessages must be at least 1.");
         if (TurnsPerScheduling < 1) throw new ArgumentOutOfRangeException(nameof(TurnsPerScheduling), "TurnsPerScheduling must be at least 1.");

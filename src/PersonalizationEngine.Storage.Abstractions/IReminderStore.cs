@@ -10,8 +10,8 @@ public interface IReminderStore
 
     Task<bool> DeleteAsync(string grainType, string key, string name, CancellationToken cancellationToken = default);
 
-    /// <summary>Reminders with <see cref="ReminderEntry.DueAt"/> at or before <paramref name="until"/>.</summary>
-    Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset until, CancellationToken cancellationToken = default);
+    /// <summary>Reminders with <see cref="ReminderEntry.DueAt"/> at or before <paramref name="until"/>, earliest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset until, int limit = int.MaxValue, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<ReminderEntry>> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default);
 }

@@ -63,4 +63,27 @@ public sealed class TimerAndReminderTests
             Assert.Equal(2, ReminderGrain.Fired.GetValueOrDefault(fired));
         }
     }
+
+    [Fact]
+    public async Task A_poll_delivers_at_most_MaxRemindersPerPoll_earliest_first_and_the_rest_follow()
+    {
+        var storage = new InMemoryStorageProvider();
+        var keys = Enumerable.Range(0, 25).Select(i => $"burst-{Guid.NewGuid():N}-{i}").ToList();
+        await using var host = await TestActorHost.StartAsync(b => b.AddGrain<ReminderGrain>().Configure(o => o.MaxRemindersPerPoll = 10), storage);
+        foreach (var key in keys)
+        {
+            await host.GetGrain<ReminderGrain>(key).CallAsync(static g => g.StartAsync()); // due in 5 min, every 10
+        }
+        int FiredCount() => keys.Count(k => ReminderGrain.Fired.GetValueOrDefault(k + ":wake") > 0);
+
+        await host.AdvanceTimeAsync(TimeSpan.FromMinutes(6)); // all 25 due; one poll delivers 10
+        Assert.Equal(10, FiredCount());
+        await host.System.PollRemindersAsync();
+        await host.System.WaitForIdleAsync();
+        Assert.Equal(20, FiredCount());
+        await host.System.PollRemindersAsync();
+        await host.System.WaitForIdleAsync();
+        Assert.Equal(25, FiredCount());
+        Assert.All(keys, k => Assert.Equal(1, ReminderGrain.Fired[k + ":wake"])); // each once: advanced before delivery
+    }
 }

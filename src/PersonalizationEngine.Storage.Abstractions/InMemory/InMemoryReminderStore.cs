@@ -15,8 +15,8 @@ public sealed class InMemoryReminderStore : IReminderStore
     public Task<bool> DeleteAsync(string grainType, string key, string name, CancellationToken cancellationToken = default) =>
         Task.FromResult(_reminders.TryRemove((grainType, key, name), out _));
 
-    public Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset until, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ReminderEntry>>(_reminders.Values.Where(r => r.DueAt <= until).OrderBy(r => r.DueAt).ToList());
+    public Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset until, int limit = int.MaxValue, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ReminderEntry>>(_reminders.Values.Where(r => r.DueAt <= until).OrderBy(r => r.DueAt).Take(limit).ToList());
 
     public Task<IReadOnlyList<ReminderEntry>> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ReminderEntry>>(_reminders.Values.Where(r => r.GrainType == grainType && r.Key == key).ToList());

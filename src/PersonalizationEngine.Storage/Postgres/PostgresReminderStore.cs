@@ -11,7 +11,7 @@ internal sealed class PostgresReminderStore(NpgsqlDataSource dataSource, string 
         """;
 
     private readonly string _delete = $"DELETE FROM {schema}.reminders WHERE grain_type = $1 AND grain_key = $2 AND name = $3";
-    private readonly string _readDue = $"SELECT grain_type, grain_key, name, due_at, period_ms FROM {schema}.reminders WHERE due_at <= $1 ORDER BY due_at";
+    private readonly string _readDue = $"SELECT grain_type, grain_key, name, due_at, period_ms FROM {schema}.reminders WHERE due_at <= $1 ORDER BY due_at LIMIT $2";
     private readonly string _read = $"SELECT grain_type, grain_key, name, due_at, period_ms FROM {schema}.reminders WHERE grain_type = $1 AND grain_key = $2 ORDER BY name";
 
     public async Task UpsertAsync(ReminderEntry reminder, CancellationToken cancellationToken = default)
@@ -36,10 +36,11 @@ internal sealed class PostgresReminderStore(NpgsqlDataSource dataSource, string 
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
-    public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset until, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset until, int limit = int.MaxValue, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(_readDue);
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = until.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = limit });
         return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
     }
 

@@ -33,12 +33,13 @@ internal sealed class SqliteReminderStore(SqliteConnectionFactory connections) :
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
-    public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset until, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset until, int limit = int.MaxValue, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT grain_type, grain_key, name, due_at, period_ms FROM reminders WHERE due_at <= $until ORDER BY due_at";
+        command.CommandText = "SELECT grain_type, grain_key, name, due_at, period_ms FROM reminders WHERE due_at <= $until ORDER BY due_at LIMIT $limit";
         command.Parameters.AddWithValue("$until", until.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$limit", limit);
         return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
