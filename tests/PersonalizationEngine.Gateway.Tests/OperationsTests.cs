@@ -176,26 +176,11 @@ public sealed class OperationsTests : IClassFixture<OperationsTests.Engine>
 
 public sealed class RateLimitTests : IClassFixture<RateLimitTests.TightEngine>
 {
-    public sealed class TightEngine : WebApplicationFactory<Program>
+    public sealed class TightEngine() : SqliteEngineFactory(new Dictionary<string, string>
     {
-        private readonly string _dir = Directory.CreateTempSubdirectory("pe-rl-").FullName;
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Auth:AdminKey", DataApiTests.Admin);
-            builder.UseSetting("Storage:Provider", "Sqlite");
-            builder.UseSetting("Storage:Sqlite:Path", Path.Combine(_dir, "engine.db"));
-            builder.UseSetting("RateLimits:PermitsPerSecond", "1");
-            builder.UseSetting("RateLimits:Burst", "3");
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            base.Dispose(disposing);
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try { Directory.Delete(_dir, true); } catch (IOException) { }
-        }
-    }
+        ["RateLimits:PermitsPerSecond"] = "1",
+        ["RateLimits:Burst"] = "3",
+    });
 
     [Fact]
     public async Task A_key_over_its_rate_gets_429_with_retry_after_and_health_is_exempt()
@@ -226,28 +211,10 @@ public sealed class RateLimitTests : IClassFixture<RateLimitTests.TightEngine>
 
 public sealed class IngestAdmissionTests
 {
-    private sealed class OneAtATimeEngine : WebApplicationFactory<Program>
-    {
-        private readonly string _dir = Directory.CreateTempSubdirectory("pe-adm-").FullName;
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Auth:AdminKey", DataApiTests.Admin);
-            builder.UseSetting("Storage:Provider", "Sqlite");
-            builder.UseSetting("Storage:Sqlite:Path", Path.Combine(_dir, "engine.db"));
-            builder.UseSetting("Limits:IngestConcurrency", "1");
-            builder.UseSetting("Limits:IngestQueue", "0");
-            // The held request sends no more body on purpose: Kestrel must not drop it for being slow on a busy machine.
-            builder.ConfigureKestrel(k => k.Limits.MinRequestBodyDataRate = null);
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            base.Dispose(disposing);
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try { Directory.Delete(_dir, true); } catch (IOException) { }
-        }
-    }
+    private sealed class OneAtATimeEngine() : SqliteEngineFactory(
+        new Dictionary<string, string> { ["Limits:IngestConcurrency"] = "1", ["Limits:IngestQueue"] = "0" },
+        // The held request sends no more body on purpose: Kestrel must not drop it for being slow on a busy machine.
+        builder => builder.ConfigureKestrel(k => k.Limits.MinRequestBodyDataRate = null));
 
     [Fact]
     public async Task Batches_beyond_the_ingest_concurrency_get_503_with_retry_after_before_anything_is_stored()

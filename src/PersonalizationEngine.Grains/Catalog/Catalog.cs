@@ -55,7 +55,7 @@ public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, st
         {
             var items = new Dictionary<string, T>(_items, StringComparer.Ordinal);
             var result = change(items);
-            var bytes = await EncodeAsync(JsonSerializer.SerializeToUtf8Bytes(items.Values.OrderBy(idOf, StringComparer.Ordinal).ToList(), JsonSerializerOptions.Web)).ConfigureAwait(false);
+            var bytes = await EncodeAsync(items).ConfigureAwait(false);
             long version;
             try
             {
@@ -67,7 +67,7 @@ public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, st
                 await LoadAsync(cancellationToken).ConfigureAwait(false);
                 items = new Dictionary<string, T>(_items, StringComparer.Ordinal);
                 result = change(items);
-                bytes = await EncodeAsync(JsonSerializer.SerializeToUtf8Bytes(items.Values.OrderBy(idOf, StringComparer.Ordinal).ToList(), JsonSerializerOptions.Web)).ConfigureAwait(false);
+                bytes = await EncodeAsync(items).ConfigureAwait(false);
                 version = await storage.States.WriteAsync(RecordType, name, bytes, _version, cancellationToken).ConfigureAwait(false);
             }
             Publish(items, version);
@@ -79,8 +79,10 @@ public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, st
         }
     }
 
-    private async ValueTask<byte[]> EncodeAsync(byte[] json)
+    /// <summary>The stored form of the items: JSON in id order, sealed when the catalogue has a protector.</summary>
+    private async ValueTask<byte[]> EncodeAsync(Dictionary<string, T> items)
     {
+        var json = JsonSerializer.SerializeToUtf8Bytes(items.Values.OrderBy(idOf, StringComparer.Ordinal).ToList(), JsonSerializerOptions.Web);
         if (protector is null) return json;
         var sealedRecord = (await protector().ConfigureAwait(false)).SealRecord("catalog:" + name, json);
         return [SealedMarker, .. sealedRecord];

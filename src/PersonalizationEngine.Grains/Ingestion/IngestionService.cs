@@ -48,10 +48,11 @@ public sealed class IngestionService
 
     /// <summary>
     /// Admission control (<see cref="EngineOptions.MaxInFlightEvents"/>): reserves room for <paramref name="count"/>
-    /// events or throws <see cref="IngestOverloadedException"/> without touching anything. A batch larger than
-    /// the limit is still admitted when nothing else is in flight, so it cannot be refused forever.
+    /// events until the returned lease is disposed, or throws <see cref="IngestOverloadedException"/> without
+    /// touching anything. A batch larger than the limit is still admitted when nothing else is in flight, so it
+    /// cannot be refused forever.
     /// </summary>
-    private void Admit(int count)
+    private InFlightLease Admit(int count)
     {
         var now = Interlocked.Add(ref _inFlight, count);
         if (now > _options.MaxInFlightEvents && now != count)
@@ -60,6 +61,12 @@ public sealed class IngestionService
             RefusedCounter.Add(count);
             throw new IngestOverloadedException(now - count, _options.MaxInFlightEvents);
         }
+        return new InFlightLease(this, count);
+    }
+
+    private readonly struct InFlightLease(IngestionService owner, int count) : IDisposable
+    {
+        public void Dispose() => Interlocked.Add(ref owner._inFlight, -count);
     }
 
     public EventStandardizer Standardizer => _standardizer;
@@ -90,15 +97,8 @@ public sealed class IngestionService
         }
         if (valid.Count > 0)
         {
-            Admit(valid.Count);
-            try
-            {
-                await IngestStandardizedAsync(valid, results, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                Interlocked.Add(ref _inFlight, -valid.Count);
-            }
+            using var lease = Admit(valid.Count);
+            await IngestStandardizedAsync(valid, results, cancellationToken).ConfigureAwait(false);
         }
         BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return new IngestBatchResult(results);
@@ -197,15 +197,10 @@ public sealed class IngestionService
         }
         if (valid.Count > 0)
         {
-            Admit(valid.Count);
             (string owner, IngestReply reply) delivered;
-            try
+            using (Admit(valid.Count))
             {
                 delivered = await DeliverAsync(profileId, valid.Select(v => v.Event).ToList()).ConfigureAwait(false);
-            }
-            finally
-            {
-                Interlocked.Add(ref _inFlight, -valid.Count);
             }
             var (owner, reply) = delivered;
             for (var k = 0; k < valid.Count; k++)

@@ -14,7 +14,6 @@ public sealed class OfferModelState
 /// <summary>What a customer grain reports about an offer.</summary>
 public enum OfferSignal
 {
-    Decision,
     Impression,
     Click,
     Accept,
@@ -47,26 +46,19 @@ public sealed class OfferModelGrain : Grain<OfferModelState>
         ? ContextualBandit.Restore(m)
         : new ContextualBandit(DefaultSettings);
 
-    /// <summary>Counts a signal and, for outcomes, learns (click/accept = 1; reject/ignored = 0).</summary>
     /// <summary>Decisions counted by the deciding side since its last hand-over (<see cref="PropensityCache.NoteDecision"/>).</summary>
-    public async Task RecordDecisionsAsync(long count)
+    public Task RecordDecisionsAsync(long count)
     {
         State.Counters.Decisions += count;
-        MarkDirty();
-        _sinceWrite += (int)Math.Min(count, 100);
-        if (_sinceWrite >= 100)
-        {
-            _sinceWrite = 0;
-            await WriteStateAsync().ConfigureAwait(false);
-        }
+        return ChangedAsync(count);
     }
 
-    public async Task RecordAsync(OfferSignal signal, double[]? context, decimal revenue)
+    /// <summary>Counts a signal and, for outcomes, learns (click/accept = 1; reject/ignored = 0).</summary>
+    public Task RecordAsync(OfferSignal signal, double[]? context, decimal revenue)
     {
         var c = State.Counters;
         switch (signal)
         {
-            case OfferSignal.Decision: c.Decisions++; break;
             case OfferSignal.Impression: c.Impressions++; break;
             case OfferSignal.Click: c.Clicks++; break;
             case OfferSignal.Accept: c.Accepts++; break;
@@ -77,8 +69,15 @@ public sealed class OfferModelGrain : Grain<OfferModelState>
         {
             Bandit.Update(0, context, signal is OfferSignal.Click or OfferSignal.Accept ? 1 : 0);
         }
+        return ChangedAsync(1);
+    }
+
+    /// <summary>Marks the state dirty and writes it once about 100 counts have accumulated since the last write.</summary>
+    private async Task ChangedAsync(long counts)
+    {
         MarkDirty();
-        if (++_sinceWrite >= 100)
+        _sinceWrite += (int)Math.Min(counts, 100);
+        if (_sinceWrite >= 100)
         {
             _sinceWrite = 0;
             await WriteStateAsync().ConfigureAwait(false);
