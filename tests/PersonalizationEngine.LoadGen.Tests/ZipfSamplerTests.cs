@@ -41,3 +41,22 @@ public sealed class ZipfSamplerTests
         Assert.All(counts.Skip(1), c => Assert.InRange(c, 9_000, 11_000));
     }
 }
+
+public sealed class SequentialSamplerTests
+{
+    [Fact]
+    public void Every_customer_once_in_order_then_again_from_the_first()
+    {
+        var sampler = new SequentialSampler(3);
+        Assert.Equal([1, 2, 3, 1, 2], Enumerable.Range(0, 5).Select(_ => sampler.Next(Random.Shared)));
+    }
+
+    [Fact]
+    public void Concurrent_callers_get_distinct_customers_until_the_population_is_used_up()
+    {
+        var sampler = new SequentialSampler(100_000);
+        var drawn = new System.Collections.Concurrent.ConcurrentBag<int>();
+        Parallel.For(0, 100_000, _ => drawn.Add(sampler.Next(Random.Shared)));
+        Assert.Equal(100_000, drawn.Distinct().Count());
+    }
+}

@@ -19,6 +19,7 @@ public static class LoadGenCommand
     private static readonly Option<int> BatchSize = new("--batch-size") { Description = "Events per request (ingest 100, Segment SDKs typically 20)", DefaultValueFactory = _ => 100 };
     private static readonly Option<int> Customers = new("--customers") { Description = "Customer population", DefaultValueFactory = _ => 100_000 };
     private static readonly Option<double> Zipf = new("--zipf") { Description = "Zipf exponent of customer popularity", DefaultValueFactory = _ => 1.1 };
+    private static readonly Option<bool> Sequential = new("--sequential") { Description = "Customers in order 1..n instead of Zipf draws: every event a new customer until n (memory runs with millions)" };
     private static readonly Option<double> QueryShare = new("--query-share") { Description = "Mixed/spike/soak: share of NBO queries", DefaultValueFactory = _ => 0.2 };
     private static readonly Option<double> Warmup = new("--warmup") { Description = "Warm-up seconds, not measured" };
     private static readonly Option<double> SpikeFactor = new("--spike-factor") { Description = "Spike: rate multiplier", DefaultValueFactory = _ => 10 };
@@ -32,7 +33,7 @@ public static class LoadGenCommand
     private static readonly Option<string> CompareScenario = new("--scenario") { Description = "Scenario to run against each target", DefaultValueFactory = _ => "nbo" };
     private static readonly Option<string[]> Targets = new("--target") { Description = "name=url, repeat for each target (first is the reference)", Required = true, AllowMultipleArgumentsPerToken = true };
 
-    private static readonly Option[] Common = [Url, Key, WriteKey, Rate, Duration, Connections, Concurrency, MaxInFlight, BatchSize, Customers, Zipf, QueryShare, Warmup, SpikeFactor, SpikeAt, SpikeLength, SpeedUp, Dataset, JsonOut, PlotOut, Quiet];
+    private static readonly Option[] Common = [Url, Key, WriteKey, Rate, Duration, Connections, Concurrency, MaxInFlight, BatchSize, Customers, Zipf, Sequential, QueryShare, Warmup, SpikeFactor, SpikeAt, SpikeLength, SpeedUp, Dataset, JsonOut, PlotOut, Quiet];
 
     public static RootCommand Build(TextWriter? output = null)
     {
@@ -106,6 +107,7 @@ public static class LoadGenCommand
         BatchSize = p.GetResult(BatchSize) is null && scenario == "segment-batch" ? 20 : p.GetValue(BatchSize),
         Customers = p.GetValue(Customers),
         Zipf = p.GetValue(Zipf),
+        Sequential = p.GetValue(Sequential),
         QueryShare = p.GetValue(QueryShare),
         WarmupSeconds = p.GetValue(Warmup),
         SpikeFactor = p.GetValue(SpikeFactor),

@@ -15,6 +15,7 @@ public sealed record RunSettings
     public int BatchSize { get; init; } = 100;
     public int Customers { get; init; } = 100_000;
     public double Zipf { get; init; } = 1.1;
+    public bool Sequential { get; init; }
     public double QueryShare { get; init; } = 0.2;
     public double WarmupSeconds { get; init; }
     public double SpikeFactor { get; init; } = 10;

@@ -14,7 +14,7 @@ public static class ScenarioRunner
     public static async Task<RunReport> RunAsync(RunSettings s, TextWriter log, CancellationToken cancellationToken)
     {
         using var sender = new HttpRequestSender(s.Url, s.Connections, s.Key, s.WriteKey);
-        var payloads = new PayloadFactory(new ZipfSampler(s.Customers, s.Zipf), TimeProvider.System);
+        var payloads = new PayloadFactory(s.Sequential ? new SequentialSampler(s.Customers) : new ZipfSampler(s.Customers, s.Zipf), TimeProvider.System);
         var source = Source(s, payloads);
         if (s.WarmupSeconds > 0)
         {

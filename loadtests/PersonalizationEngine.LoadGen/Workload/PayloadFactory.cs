@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace PersonalizationEngine.LoadGen.Workload;
 
 /// <summary>Builds request bodies in the native (DESIGN.md) and Segment formats, and NBO query paths.</summary>
-public sealed class PayloadFactory(ZipfSampler customers, TimeProvider time)
+public sealed class PayloadFactory(ICustomerSampler customers, TimeProvider time)
 {
     public static readonly string[] Channels = ["web", "app", "email", "store", "call_centre", "sms", "push", "ads"];
     public static readonly string[] EventTypes = ["page_view", "product_view", "add_to_cart", "search", "purchase", "offer_impression", "offer_click", "login"];

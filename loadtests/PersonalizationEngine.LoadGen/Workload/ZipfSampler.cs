@@ -4,7 +4,7 @@ namespace PersonalizationEngine.LoadGen.Workload;
 /// Samples ranks 1..n with P(k) proportional to 1/k^s by binary search over a precomputed CDF
 /// (8 bytes per customer: 1M customers cost 8 MB, acceptable for a load tool and exact).
 /// </summary>
-public sealed class ZipfSampler
+public sealed class ZipfSampler : ICustomerSampler
 {
     private readonly double[] _cdf;
 
@@ -26,6 +26,7 @@ public sealed class ZipfSampler
         }
     }
 
+    /// <inheritdoc/>
     public int Population => _cdf.Length;
 
     /// <summary>A rank in 1..n (rank 1 is the most popular customer).</summary>

@@ -19,7 +19,7 @@ internal static class DecisionsApi
             if (problem is not null) return problem;
             var (id, notFound) = await CustomersApi.ResolveAsync(@ref, directory);
             if (notFound is not null) return notFound;
-            return Results.Ok(View(await decisions.DecideAsync(id!, input! with { Explain = explain ?? false }), catalog, explain ?? false));
+            return Results.Ok(NboAnswer.From(await decisions.DecideAsync(id!, input! with { Explain = explain ?? false }), catalog, explain ?? false));
         }).WithSummary("Next best offer: ?channel=web&placement=home&limit=3 (&explain=true for every rule outcome).");
         customer.MapPost("", async (string @ref, HttpRequest request, CustomerDirectory directory, DecisionService decisions, DecisioningCatalog catalog, CancellationToken ct) =>
         {
@@ -45,7 +45,7 @@ internal static class DecisionsApi
             var (id, notFound) = await CustomersApi.ResolveAsync(@ref, directory);
             if (notFound is not null) return notFound;
             var explain = root.TryGetProperty("explain", out var e) && e.ValueKind == JsonValueKind.True;
-            return Results.Ok(View(await decisions.DecideAsync(id!, input! with { Explain = explain }), catalog, explain));
+            return Results.Ok(NboAnswer.From(await decisions.DecideAsync(id!, input! with { Explain = explain }), catalog, explain));
         }).WithSummary("Next best offer with a context body.");
 
         // The public tracker route: a website asks with its (public) write key for its visitor.
@@ -59,19 +59,7 @@ internal static class DecisionsApi
             if (!string.IsNullOrWhiteSpace(anonymousId)) refs.Add("anonymous_id:" + anonymousId);
             var view = await decisions.DecideForVisitorAsync(refs, input!);
             // Only what the page needs: no profile data goes to the browser.
-            return Results.Ok(new
-            {
-                decisionId = view.DecisionId,
-                offers = view.Offers.Select(o => new
-                {
-                    offerId = o.OfferId,
-                    name = catalog.Offers.Get(o.OfferId)?.Name,
-                    creative = catalog.Offers.Get(o.OfferId)?.Creative,
-                    score = Math.Round(o.Score, 6),
-                    propensity = Math.Round(o.Propensity, 4),
-                    reasons = o.Reasons,
-                }),
-            });
+            return Results.Ok(VisitorOffers.From(view, catalog));
         }).WithTags("Public tracker").RequireAuthorization(ApiScopes.Ingest).WithSummary("Offers for a website visitor, with the site's write key.");
 
         app.MapCatalog<OfferDefinition>("/api/v1/offers", "Offers", sp => sp.GetRequiredService<DecisioningCatalog>().Offers, o => o.Compile().Errors, o => o.OfferId);
@@ -117,25 +105,4 @@ internal static class DecisionsApi
         if (limit is < 1 or > 20) return (null, ApiProblems.Field("limit", "limit must be 1 to 20."));
         return (new DecideInput(DecisionService.NewDecisionId(), ChannelNames.ToWire(c), placement, limit ?? 1, weights), null);
     }
-
-    private static object View(DecisionView v, DecisioningCatalog catalog, bool explain) => new
-    {
-        decisionId = v.DecisionId,
-        profileId = v.ProfileId,
-        control = v.Control,
-        offers = v.Offers.Select(o => new
-        {
-            offerId = o.OfferId,
-            name = catalog.Offers.Get(o.OfferId)?.Name,
-            score = Math.Round(o.Score, 6),
-            propensity = Math.Round(o.Propensity, 4),
-            contextWeight = o.ContextWeight,
-            value = o.Value,
-            lever = o.Lever,
-            reasons = o.Reasons,
-            creative = catalog.Offers.Get(o.OfferId)?.Creative,
-        }),
-        excluded = v.Trace.Where(t => !t.Passed).Select(t => new { offerId = t.OfferId, stage = t.Stage, rule = t.Rule, detail = t.Detail }),
-        trace = explain ? v.Trace.Select(t => new { offerId = t.OfferId, stage = t.Stage, rule = t.Rule, passed = t.Passed, detail = t.Detail }) : null,
-    };
 }

@@ -32,7 +32,11 @@ public static class EngineHostingExtensions
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             k.AddServerHeader = false;
         });
-        services.Configure<JsonOptions>(o => o.SerializerOptions.MaxDepth = 32);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.MaxDepth = 32;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
+        });
         services.AddProblemDetails();
         services.AddExceptionHandler<EngineExceptionHandler>();
         services.AddRequestDecompression();
