@@ -51,9 +51,8 @@ public sealed class CustomerDataProtector
     {
         var output = new byte[NonceSize + TagSize + plaintext.Length];
         var nonce = output.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(key, TagSize);
-        aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), AssociatedData(profileId));
+        NextNonce(nonce);
+        Cipher(key).Encrypt(nonce, plaintext, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), AssociatedData(profileId));
         return output;
     }
 
@@ -64,9 +63,36 @@ public sealed class CustomerDataProtector
             throw new CryptographicException("Sealed data is too short.");
         }
         var plaintext = new byte[sealedData.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(sealedData[..NonceSize], sealedData[(NonceSize + TagSize)..], sealedData.Slice(NonceSize, TagSize), plaintext, AssociatedData(profileId));
+        Cipher(key).Decrypt(sealedData[..NonceSize], sealedData[(NonceSize + TagSize)..], sealedData.Slice(NonceSize, TagSize), plaintext, AssociatedData(profileId));
         return plaintext;
+    }
+
+    // A grain seals each event of a batch with the same key on the same thread: the cipher context of the last
+    // key a thread used is kept (keyed by the key array itself), so a batch pays the key schedule once, and
+    // nonces come from a per-thread block of CSPRNG output instead of one RNG call per seal.
+    [ThreadStatic] private static byte[]? t_cipherKey;
+    [ThreadStatic] private static AesGcm? t_cipher;
+    [ThreadStatic] private static byte[]? t_nonces;
+    [ThreadStatic] private static int t_nonceOffset;
+
+    private static AesGcm Cipher(byte[] key)
+    {
+        if (!ReferenceEquals(t_cipherKey, key) || t_cipher is null)
+        {
+            t_cipher?.Dispose();
+            t_cipher = new AesGcm(key, TagSize);
+            t_cipherKey = key;
+        }
+        return t_cipher;
+    }
+
+    private static void NextNonce(Span<byte> nonce)
+    {
+        var block = t_nonces ??= new byte[NonceSize * 256];
+        if (t_nonceOffset == 0) RandomNumberGenerator.Fill(block);
+        block.AsSpan(t_nonceOffset, NonceSize).CopyTo(nonce);
+        block.AsSpan(t_nonceOffset, NonceSize).Clear();
+        t_nonceOffset = (t_nonceOffset + NonceSize) % block.Length;
     }
 
     private static byte[] AssociatedData(string profileId) => System.Text.Encoding.UTF8.GetBytes(profileId);
