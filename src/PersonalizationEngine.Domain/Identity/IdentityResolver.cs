@@ -12,6 +12,24 @@ public sealed class IdentityResolver(IdentityRules rules)
 {
     public IdentityRules Rules => rules;
 
+    /// <summary>
+    /// The common case decided without the profiles' identifier lists: every identifier of the event already
+    /// maps to one and the same profile (and none is blocked), so the event attaches to it with all its
+    /// identifiers. Null when the full <see cref="Decide"/> is needed.
+    /// </summary>
+    public IdentityDecision? TryAttachKnown(IReadOnlyDictionary<string, string> identifiers, Func<string, string?> mappedProfile)
+    {
+        string? profile = null;
+        foreach (var (type, value) in identifiers)
+        {
+            if (rules.IsBlocked(value)) return null;
+            var mapped = mappedProfile(type + ":" + value);
+            if (mapped is null || profile is not null && mapped != profile) return null;
+            profile = mapped;
+        }
+        return profile is null ? null : new IdentityDecision(IdentityDecisionKind.Attach, profile, [], identifiers, []);
+    }
+
     /// <param name="identifiers">The event's standardised identifiers, type -> value.</param>
     /// <param name="mappedProfile">For an identifier key <c>type:value</c>, the profile it maps to, if any.</param>
     /// <param name="profileIdentifiers">For each mapped profile id, its identifiers (type -> values).</param>

@@ -266,6 +266,11 @@ public sealed class IngestionService
                 var owner = await _grains.GetGrain<IdentityGrain>(hash).InvokeAsync(static g => g.Get()).ConfigureAwait(false);
                 mapped[key] = owner is null ? null : await CurrentProfileAsync(owner).ConfigureAwait(false);
             }
+            // A returning customer (every identifier already theirs) needs no look at the profile's identifiers.
+            if (_resolver.TryAttachKnown(identifiers, key => mapped.GetValueOrDefault(key)) is { } attach)
+            {
+                return new Resolution(attach.SurvivorProfileId, attach.Accepted, attach.Dropped);
+            }
             var known = new Dictionary<string, IReadOnlyDictionary<string, List<string>>>(StringComparer.Ordinal);
             foreach (var pid in mapped.Values.OfType<string>().Distinct())
             {

@@ -141,4 +141,29 @@ public sealed class IdentityResolutionTests
         Assert.Equal("+4***01", IdentifierMasker.Mask("phone", "+447700900001"));
         Assert.Throws<ArgumentException>(() => new IdentifierHasher([1, 2, 3]));
     }
+
+    [Fact]
+    public void A_returning_customer_attaches_without_the_profile_lists_and_as_the_full_decision_would()
+    {
+        var resolver = new IdentityResolver(new IdentityRules());
+        var map = new Dictionary<string, string> { ["user_id:u-1"] = "p1", ["email:a@example.com"] = "p1", ["user_id:u-2"] = "p2" };
+        var profiles = new Dictionary<string, IReadOnlyDictionary<string, List<string>>>
+        {
+            ["p1"] = new Dictionary<string, List<string>> { ["user_id"] = ["u-1"], ["email"] = ["a@example.com"] },
+            ["p2"] = new Dictionary<string, List<string>> { ["user_id"] = ["u-2"] },
+        };
+        var returning = new Dictionary<string, string> { ["user_id"] = "u-1", ["email"] = "a@example.com" };
+
+        var fast = resolver.TryAttachKnown(returning, k => map.GetValueOrDefault(k));
+        var full = resolver.Decide(returning, k => map.GetValueOrDefault(k), id => profiles[id]);
+
+        Assert.NotNull(fast);
+        Assert.Equal((full.Kind, full.SurvivorProfileId, full.MergedProfileIds.Count, full.Dropped.Count), (fast.Kind, fast.SurvivorProfileId, fast.MergedProfileIds.Count, fast.Dropped.Count));
+        Assert.Equal(full.Accepted.OrderBy(p => p.Key), fast.Accepted.OrderBy(p => p.Key));
+        // Anything else takes the full decision: a new identifier, two profiles, a blocked value.
+        Assert.Null(resolver.TryAttachKnown(new Dictionary<string, string> { ["user_id"] = "u-1", ["email"] = "new@example.com" }, k => map.GetValueOrDefault(k)));
+        Assert.Null(resolver.TryAttachKnown(new Dictionary<string, string> { ["user_id"] = "u-2", ["email"] = "a@example.com" }, k => map.GetValueOrDefault(k)));
+        var blocking = new IdentityResolver(new IdentityRules { BlockedValues = new HashSet<string> { "u-1" } });
+        Assert.Null(blocking.TryAttachKnown(new Dictionary<string, string> { ["user_id"] = "u-1" }, k => map.GetValueOrDefault(k)));
+    }
 }
