@@ -21,6 +21,14 @@ public sealed class EngineOptions
     /// <summary>A customer's snapshot is written (and its journal trimmed) after this many new events.</summary>
     public int SnapshotEveryEvents { get; set; } = 100;
 
+    /// <summary>
+    /// How many of its newest entries a customer's journal stream keeps when a snapshot compacts it: the events an
+    /// unmerge re-applies to rebuild both sides. A profile that applied no more events than this (its merged-in
+    /// profiles included) splits exactly; beyond it the unmerge redistributes the retained events and says it was
+    /// not exact. Kept on disk, not in memory; 0 keeps none.
+    /// </summary>
+    public int UnmergeRetainEvents { get; set; } = 64;
+
     /// <summary>How many identity re-resolutions an event may need (merges racing) before it is refused.</summary>
     public int MaxResolveAttempts { get; set; } = 4;
 

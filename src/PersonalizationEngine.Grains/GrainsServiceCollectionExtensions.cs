@@ -25,7 +25,7 @@ public static class GrainsServiceCollectionExtensions
             if (engine["SnapshotEveryEvents"] is { } every) o.SnapshotEveryEvents = int.Parse(every, System.Globalization.CultureInfo.InvariantCulture);
             if (engine["MaxInFlightEvents"] is { } inFlight) o.MaxInFlightEvents = int.Parse(inFlight, System.Globalization.CultureInfo.InvariantCulture);
             if (engine["ChurnRescoreInterval"] is { } rescore) o.ChurnRescoreInterval = TimeSpan.Parse(rescore, System.Globalization.CultureInfo.InvariantCulture);
-            if (engine["HistoryLimit"] is { } history) o.Profile = o.Profile with { HistoryLimit = int.Parse(history, System.Globalization.CultureInfo.InvariantCulture) };
+            if (engine["UnmergeRetainEvents"] is { } retain) o.UnmergeRetainEvents = int.Parse(retain, System.Globalization.CultureInfo.InvariantCulture);
         });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(configuration);

@@ -19,8 +19,12 @@ public interface IEventJournal
     /// <summary>Reads a stream's entries with a sequence greater than <paramref name="afterSequence"/>, in order.</summary>
     IAsyncEnumerable<JournalEntry> ReadAsync(string streamKey, long afterSequence, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes a stream's entries up to and including <paramref name="upToSequence"/> (compaction after a snapshot); returns how many.</summary>
-    Task<long> TrimAsync(string streamKey, long upToSequence, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Removes a stream's entries up to and including <paramref name="upToSequence"/> (compaction after a snapshot),
+    /// except the stream's newest <paramref name="keepLast"/> entries, which stay whatever their sequence (the
+    /// events an unmerge re-applies); returns how many were removed.
+    /// </summary>
+    Task<long> TrimAsync(string streamKey, long upToSequence, int keepLast = 0, CancellationToken cancellationToken = default);
 
     /// <summary>Removes every entry of a stream (erasure); returns how many.</summary>
     Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default);

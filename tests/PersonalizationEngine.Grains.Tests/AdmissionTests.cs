@@ -86,7 +86,7 @@ public sealed class AdmissionTests
         }
 
         public IAsyncEnumerable<JournalEntry> ReadAsync(string streamKey, long afterSequence, CancellationToken cancellationToken = default) => inner.ReadAsync(streamKey, afterSequence, cancellationToken);
-        public Task<long> TrimAsync(string streamKey, long upToSequence, CancellationToken cancellationToken = default) => inner.TrimAsync(streamKey, upToSequence, cancellationToken);
+        public Task<long> TrimAsync(string streamKey, long upToSequence, int keepLast = 0, CancellationToken cancellationToken = default) => inner.TrimAsync(streamKey, upToSequence, keepLast, cancellationToken);
         public Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default) => inner.DeleteStreamAsync(streamKey, cancellationToken);
     }
 }

@@ -92,7 +92,8 @@ public sealed class CustomerPipelineTests
     public async Task A_crash_loses_no_acknowledged_event_and_snapshots_trim_the_journal()
     {
         var storage = new InMemoryStorageProvider();
-        var first = await StartAsync(storage, snapshotEvery: 5);
+        var retain = new Dictionary<string, string?> { ["Engine:UnmergeRetainEvents"] = "3" };
+        var first = await StartAsync(storage, snapshotEvery: 5, settings: retain);
         for (var i = 0; i < 12; i++)
         {
             var r = await first.Ingestion.IngestAsync([Event($"k{i}", "purchase", ids: ("email", "bob@example.com"))]);
@@ -103,9 +104,9 @@ public sealed class CustomerPipelineTests
 
         var journalLeft = 0;
         await foreach (var _ in storage.Journal.ReadAsync(profileId, 0)) journalLeft++;
-        Assert.Equal(2, journalLeft); // 12 events, snapshots after 5 and 10 trimmed the rest
+        Assert.Equal(5, journalLeft); // 12 events; the snapshot after 10 trimmed all but the newest 3 (for unmerge)
 
-        await using var second = await StartAsync(storage, snapshotEvery: 5);
+        await using var second = await StartAsync(storage, snapshotEvery: 5, settings: retain);
         var profile = await second.ProfileAsync("email:bob@example.com");
         Assert.Equal(12, profile.EventCount);
         var again = await second.Ingestion.IngestAsync([Event("k11", "purchase", ids: ("email", "bob@example.com"))]);

@@ -201,6 +201,22 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Journal_trim_keeps_the_newest_entries_of_the_stream()
+    {
+        var stream = NewKey("stream");
+        var other = NewKey("stream");
+        var seqs = await Provider.Journal.AppendAsync([Event(stream, "e1", "a"), Event(other, "x1", "x"), Event(stream, "e2", "b"), Event(stream, "e3", "c"), Event(stream, "e4", "d")]);
+        // Up to e3, keeping the newest two of the stream (e3, e4): only e1 and e2 go; the other stream is untouched.
+        Assert.Equal(2, await Provider.Journal.TrimAsync(stream, seqs[3], keepLast: 2));
+        Assert.Equal(["e3", "e4"], (await ReadAllAsync(Provider.Journal, stream)).Select(e => e.EventId));
+        Assert.Equal(["x1"], (await ReadAllAsync(Provider.Journal, other)).Select(e => e.EventId));
+        // Keeping more than the stream holds removes nothing; keeping fewer than lie beyond the sequence removes only up to it.
+        Assert.Equal(0, await Provider.Journal.TrimAsync(stream, seqs[4], keepLast: 5));
+        Assert.Equal(1, await Provider.Journal.TrimAsync(stream, seqs[3], keepLast: 0));
+        Assert.Equal(["e4"], (await ReadAllAsync(Provider.Journal, stream)).Select(e => e.EventId));
+    }
+
+    [Fact]
     public async Task Journal_delete_stream_removes_only_that_stream()
     {
         var stream = NewKey("stream");

@@ -20,7 +20,7 @@ public class DecisionBenchmarks
 {
     private const int OfferCount = 50;
     private static readonly DateTimeOffset _now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-    private readonly ProfileSettings _settings = new() { HistoryLimit = 0 };
+    private readonly ProfileSettings _settings = ProfileSettings.Default;
     private CustomerProfile _profile = null!;
     private IReadOnlyDictionary<string, double> _features = null!;
     private double[] _context = null!;

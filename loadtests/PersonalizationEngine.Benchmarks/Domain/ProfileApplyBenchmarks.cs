@@ -13,7 +13,7 @@ namespace PersonalizationEngine.Benchmarks.Domain;
 public class ProfileApplyBenchmarks
 {
     private static readonly DateTimeOffset _start = new(2026, 9, 1, 9, 0, 0, TimeSpan.Zero);
-    private readonly ProfileSettings _settings = new() { HistoryLimit = 0 };
+    private readonly ProfileSettings _settings = ProfileSettings.Default;
     private CustomerProfile _profile = null!;
     private Condition _rule = null!;
     private ProfileConditionContext _context = null!;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using PersonalizationEngine.Actors;
 using PersonalizationEngine.Grains.Ingestion;
 using PersonalizationEngine.Grains.Replay;
@@ -17,18 +16,16 @@ public static class ReplayCommand
         var storage = new Option<string>("--storage") { Description = "memory, sqlite or postgres (ConnectionStrings__Postgres).", DefaultValueFactory = _ => "memory" };
         storage.AcceptOnlyFromAmong("memory", "sqlite", "postgres");
         var sqlite = new Option<string>("--sqlite-path") { Description = "SQLite file for --storage sqlite.", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "pe-replay.db") };
-        var history = new Option<int>("--history") { Description = "Events kept per profile for exact unmerge (0 = none; smallest memory).", DefaultValueFactory = _ => 0 };
         var retail = new Command("retail", "Replay the UCI Online Retail invoices (one event per invoice) and summarise customers, speed, memory and segments.");
         retail.Options.Add(data);
         retail.Options.Add(storage);
         retail.Options.Add(sqlite);
-        retail.Options.Add(history);
-        retail.SetAction((parse, ct) => RunAsync(parse.GetRequiredValue(data).FullName, parse.GetRequiredValue(storage), parse.GetRequiredValue(sqlite), parse.GetValue(history), Console.Out, ct));
+        retail.SetAction((parse, ct) => RunAsync(parse.GetRequiredValue(data).FullName, parse.GetRequiredValue(storage), parse.GetRequiredValue(sqlite), Console.Out, ct));
         replay.Subcommands.Add(retail);
         return replay;
     }
 
-    private static async Task<int> RunAsync(string path, string storage, string sqlitePath, int history, TextWriter output, CancellationToken ct)
+    private static async Task<int> RunAsync(string path, string storage, string sqlitePath, TextWriter output, CancellationToken ct)
     {
         if (!File.Exists(path))
         {
@@ -39,7 +36,6 @@ public static class ReplayCommand
         {
             ["Storage:Provider"] = storage switch { "memory" => "Memory", "sqlite" => "Sqlite", _ => "Postgres" },
             ["Storage:Sqlite:Path"] = sqlitePath,
-            ["Engine:HistoryLimit"] = history.ToString(CultureInfo.InvariantCulture),
             ["Engine:SnapshotEveryEvents"] = "1000",
         };
         var before = GC.GetTotalMemory(forceFullCollection: true);
@@ -73,7 +69,7 @@ public static class ReplayCommand
         await output.WriteLineAsync($"elapsed                    {summary.Elapsed.TotalSeconds,12:N1} s   ({summary.EventsPerSecond:N0} events/s)");
         await output.WriteLineAsync($"activations in memory      {actors.Activations,12:N0}   (customer + identity grains)");
         var perCustomer = summary.Customers > 0 ? (after - before) / (double)summary.Customers : 0;
-        await output.WriteLineAsync($"managed memory / customer  {perCustomer,12:N0} B   (whole heap growth incl. identity grains and runtime, history {history})");
+        await output.WriteLineAsync($"managed memory / customer  {perCustomer,12:N0} B   (whole heap growth incl. identity grains and runtime)");
         await output.WriteLineAsync("segments (members among active customers):");
         foreach (var (id, members) in segments.OrderByDescending(s => s.Value))
         {

@@ -41,7 +41,7 @@ internal static class RetailChurn
         var labels = OnlineRetailChurn.Labels(Read(path), cutoff);
         output.WriteLine($"{labels.Count:N0} customers bought before the cutoff; {labels.Values.Sum():N0} churned ({labels.Values.Average():P1}).");
 
-        await using var host = await EngineHost.StartAsync(new Dictionary<string, string?> { ["Storage:Provider"] = "Memory", ["Engine:HistoryLimit"] = "0", ["Engine:SnapshotEveryEvents"] = "100000" });
+        await using var host = await EngineHost.StartAsync(new Dictionary<string, string?> { ["Storage:Provider"] = "Memory", ["Engine:SnapshotEveryEvents"] = "100000" });
         var watch = Stopwatch.StartNew();
         var replay = new OnlineRetailReplay(host.Get<IngestionService>());
         var last = TimeSpan.Zero;

@@ -33,11 +33,6 @@ public sealed partial class CustomerProfile
             CustomTypeCounts[e.Type] = CustomTypeCounts.GetValueOrDefault(e.Type) + 1;
         }
         State.Apply(e, settings.Features);
-        if (settings.HistoryLimit > 0)
-        {
-            History.Add(e);
-            if (History.Count > settings.HistoryLimit) History.RemoveAt(0);
-        }
 
         var segmentChanges = EvaluateSegments(appliedAt, settings);
         return new ApplyResult(true, false, segmentChanges, before, Lifecycle, changed, conflicts);

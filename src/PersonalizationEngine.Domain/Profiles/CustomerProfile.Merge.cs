@@ -1,3 +1,5 @@
+using PersonalizationEngine.Domain.Events;
+
 namespace PersonalizationEngine.Domain.Profiles;
 
 public sealed partial class CustomerProfile
@@ -5,7 +7,8 @@ public sealed partial class CustomerProfile
     /// <summary>
     /// Fuses <paramref name="other"/> into this (surviving) profile, keeping provenance: identifiers are
     /// united within limits, each attribute is resolved by source weight then recency (conflicts counted),
-    /// consents keep the latest decision, features add, event histories interleave by event time.
+    /// consents keep the latest decision, features add. The events themselves stay in the journal (the grain
+    /// moves the absorbed profile's retained events into this profile's stream, for a later <see cref="Split"/>).
     /// </summary>
     public ApplyResult MergeFrom(CustomerProfile other, ProfileSettings settings, DateTimeOffset asOf)
     {
@@ -34,7 +37,6 @@ public sealed partial class CustomerProfile
         {
             if (!RecentEventIds.Contains(other.RecentEventIds[i])) RememberEventId(other.RecentEventIds[i], asOf, settings);
         }
-        History = [.. History.Concat(other.History).OrderBy(e => e.Timestamp).TakeLast(settings.HistoryLimit)];
         if (other.Contacts is { } contacts)
         {
             Contacts ??= new Decisioning.ContactHistory();
@@ -49,28 +51,41 @@ public sealed partial class CustomerProfile
     }
 
     /// <summary>
-    /// Unmerge: splits this profile in two. Events carrying any identifier in <paramref name="identifiersToMove"/>
-    /// (keys <c>type:value</c>) go to a new profile <paramref name="newProfileId"/>, the rest stay; each side
-    /// is rebuilt from scratch by re-applying its events in event-time order. Exact when
-    /// <see cref="HistoryComplete"/>; otherwise only the kept events are redistributed (returned flag false).
+    /// Unmerge: splits this profile in two from its applied <paramref name="events"/> (as retained in the journal, in
+    /// any order). Events carrying any identifier in <paramref name="identifiersToMove"/> (keys <c>type:value</c>) go
+    /// to a new profile <paramref name="newProfileId"/>, the rest stay; each side is rebuilt from scratch by
+    /// re-applying its events in event-time order (a repeated event id counts once). Exact when the two sides
+    /// together re-applied as many events as this profile applied (none was trimmed away); otherwise only the
+    /// given events are redistributed and the flag is false.
     /// </summary>
-    public (CustomerProfile Remaining, CustomerProfile Moved, bool Exact) Split(
-        IReadOnlySet<string> identifiersToMove, string newProfileId, ProfileSettings settings, DateTimeOffset asOf)
+    public ProfileSplit Split(IEnumerable<CustomerEvent> events, IReadOnlySet<string> identifiersToMove, string newProfileId, ProfileSettings settings, DateTimeOffset asOf)
     {
-        var exact = HistoryComplete;
         var remaining = new CustomerProfile(ProfileId);
         var moved = new CustomerProfile(newProfileId);
-        foreach (var e in History.OrderBy(e => e.Timestamp))
+        var remainingEvents = new List<CustomerEvent>();
+        var movedEvents = new List<CustomerEvent>();
+        foreach (var e in events.OrderBy(e => e.Timestamp))
         {
             var goes = e.Identifiers.Any(p => identifiersToMove.Contains(p.Key + ":" + p.Value));
-            (goes ? moved : remaining).Apply(e, settings, e.ReceivedAt);
+            if ((goes ? moved : remaining).Apply(e, settings, e.ReceivedAt).Applied) (goes ? movedEvents : remainingEvents).Add(e);
         }
         remaining.EvaluateSegments(asOf, settings);
         moved.EvaluateSegments(asOf, settings);
-        return (remaining, moved, exact);
+        return new ProfileSplit(remaining, remainingEvents, moved, movedEvents, remaining.EventCount + moved.EventCount == EventCount);
     }
 
     /// <summary>Identifiers masked for display (<c>a***@b.com</c>).</summary>
     public Dictionary<string, List<string>> MaskedIdentifiers() =>
         Identifiers.ToDictionary(p => p.Key, p => p.Value.Select(v => Identity.IdentifierMasker.Mask(p.Key, v)).ToList());
 }
+
+/// <summary>
+/// The two sides of <see cref="CustomerProfile.Split"/>: each rebuilt profile with the events it applied (event-time
+/// order), and whether the split is exact (every event the profile had applied was among those given).
+/// </summary>
+public sealed record ProfileSplit(
+    CustomerProfile Remaining,
+    IReadOnlyList<CustomerEvent> RemainingEvents,
+    CustomerProfile Moved,
+    IReadOnlyList<CustomerEvent> MovedEvents,
+    bool Exact);

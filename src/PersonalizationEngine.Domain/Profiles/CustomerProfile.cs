@@ -25,8 +25,6 @@ public sealed partial class CustomerProfile
     public List<long> RecentEventIds { get; set; } = [];
     /// <summary>When each of <see cref="RecentEventIds"/> was applied, in minutes since 2020-01-01 UTC (same order).</summary>
     public List<int> RecentEventMinutes { get; set; } = [];
-    /// <summary>Applied events kept for unmerge, bounded by <see cref="ProfileSettings.HistoryLimit"/>.</summary>
-    public List<CustomerEvent> History { get; set; } = [];
     public int ConflictCount { get; set; }
     public double LatencySumSeconds { get; set; }
     public double ApplyLatencySumSeconds { get; set; }
@@ -39,9 +37,6 @@ public sealed partial class CustomerProfile
     public CustomerProfile() { }
 
     public CustomerProfile(string profileId) => ProfileId = profileId;
-
-    /// <summary>True when every applied event is still in <see cref="History"/> (an exact unmerge is possible).</summary>
-    public bool HistoryComplete => History.Count == EventCount;
 
     /// <summary>The flat feature view (name -> number) that segments and decisioning read, plus data quality.</summary>
     public IReadOnlyDictionary<string, double> Features(DateTimeOffset asOf, ProfileSettings? settings = null)

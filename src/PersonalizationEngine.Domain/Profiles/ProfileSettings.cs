@@ -34,12 +34,6 @@ public sealed record ProfileSettings
     public int DedupMinimum { get; init; } = 256;
     public TimeSpan DedupWindow { get; init; } = TimeSpan.FromHours(24);
 
-    /// <summary>
-    /// How many applied events are kept for unmerge (rebuild each side by re-applying). 0 disables unmerge;
-    /// a profile with more events than this can only be split approximately (see <see cref="CustomerProfile.Split"/>).
-    /// </summary>
-    public int HistoryLimit { get; init; } = 64;
-
     /// <summary>Attributes expected on a complete profile (data-quality completeness).</summary>
     public IReadOnlyList<string> ExpectedAttributes { get; init; } =
         ["first_name", "last_name", "country", "city", "birth_date", "gender"];

@@ -67,8 +67,9 @@ internal static class CustomersApi
     {
         var (id, problem) = await ResolveAsync(@ref, directory);
         if (problem is not null) return problem;
-        var profile = await customers.ExportAsync(id!);
-        if (profile is null) return ApiProblems.NotFound("ref", "No customer is known by that reference.");
+        var export = await customers.ExportAsync(id!);
+        if (export is null) return ApiProblems.NotFound("ref", "No customer is known by that reference.");
+        var profile = export.Profile;
         return Results.Json(new
         {
             exportedAt = DateTimeOffset.UtcNow,
@@ -78,7 +79,7 @@ internal static class CustomersApi
             consents = profile.Consents,
             segments = profile.Segments,
             eventCount = profile.EventCount,
-            events = profile.History,
+            events = export.Events,
         }, contentType: "application/json");
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using PersonalizationEngine.Domain.Events;
 using PersonalizationEngine.Domain.Profiles;
 using PersonalizationEngine.Grains.Protection;
+using PersonalizationEngine.Storage;
 
 namespace PersonalizationEngine.Grains.Customers;
 
@@ -11,7 +12,8 @@ public sealed partial class CustomerGrain
 
     /// <summary>
     /// Merge step 1 (on the profile that disappears): writes a snapshot and hands over a copy of the profile
-    /// with the journal position it includes. Null when the profile does not exist (or already moved).
+    /// with the journal position it includes and the events its journal still holds (for the survivor's stream,
+    /// so a later unmerge can split them out again). Null when the profile does not exist (or already moved).
     /// </summary>
     public async Task<MergeExport?> ExportForMergeAsync()
     {
@@ -20,13 +22,14 @@ public sealed partial class CustomerGrain
             return null;
         }
         await WriteStateAsync().ConfigureAwait(false);
-        var copy = JsonSerializer.Deserialize<CustomerProfile>(JsonSerializer.SerializeToUtf8Bytes(_profile, Json), Json)!;
-        return new MergeExport(copy, State.JournalSequence, State.Absorbed?.ToList());
+        return new MergeExport(CopyProfile(), State.JournalSequence, State.Absorbed?.ToList(), await RetainedEventsAsync().ConfigureAwait(false));
     }
 
     /// <summary>
-    /// Merge step 2 (on the survivor): fuses the exported profile in and writes the snapshot before answering,
-    /// so the merged data is durable here before the other side lets go of it. Idempotent per source profile.
+    /// Merge step 2 (on the survivor): appends the exported profile's events to this customer's stream (sealed with
+    /// this customer's key, as history that replay skips), fuses the profile in and writes the snapshot before
+    /// answering, so the merged data is durable here before the other side lets go of it. Idempotent per source
+    /// profile: a retry after a crash appends only the events not already moved in.
     /// </summary>
     public async Task AbsorbAsync(MergeExport export)
     {
@@ -40,6 +43,7 @@ public sealed partial class CustomerGrain
             return;
         }
         _dataKey ??= await (await KeyStoreAsync().ConfigureAwait(false)).CreateAsync(Key, CancellationToken.None).ConfigureAwait(false);
+        await MoveInHistoryAsync(from, export.Events).ConfigureAwait(false);
         _profile ??= new CustomerProfile(Key);
         var merged = _profile.MergeFrom(export.Profile, Settings, Time.GetUtcNow());
         Notify(merged.SegmentChanges);
@@ -75,7 +79,8 @@ public sealed partial class CustomerGrain
         {
             await foreach (var entry in storage.Journal.ReadAsync(Key, exportedSequence).ConfigureAwait(false))
             {
-                late.Add(JsonSerializer.Deserialize<CustomerEvent>(CustomerDataProtector.Open(_dataKey, Key, entry.Payload), Json)!);
+                // History entries went over with the export; only events applied after it are forwarded.
+                if (OpenEntry(entry) is (var e, History: false)) late.Add(e);
             }
         }
         if (_profile is not null) segmentCounts.Add(_profile.Segments, -1);
@@ -125,19 +130,29 @@ public sealed partial class CustomerGrain
         _dataKey = null;
     }
 
-    /// <summary>The full, unmasked profile for a GDPR access request (export).</summary>
-    public CustomerProfile? ExportProfile() => Exists ? _profile : null;
+    /// <summary>
+    /// The full, unmasked profile and the events its journal still holds (event-time order), for a GDPR access
+    /// request (export). Null when the profile does not exist.
+    /// </summary>
+    public async Task<CustomerExport?> ExportAsync()
+    {
+        if (!Exists) return null;
+        var events = await RetainedEventsAsync().ConfigureAwait(false);
+        return new CustomerExport(CopyProfile(), [.. events.OrderBy(e => e.Timestamp)]);
+    }
 
     /// <summary>
     /// Unmerge step 1: splits the events carrying any of <paramref name="identifiersToMove"/> (<c>type:value</c>)
-    /// off into a new profile (rebuilt by re-applying them). Returns the moved part for the new profile's grain
-    /// to absorb, and whether the split is exact (every event still in history), without changing this profile
-    /// yet; <see cref="CompleteSplitAsync"/> commits once the other side holds its part durably.
+    /// off into a new profile, rebuilding both sides by re-applying the events the journal retains. Returns the
+    /// moved part (with its events) for the new profile's grain to absorb, and whether the split is exact (every
+    /// applied event still retained), without changing this profile yet; <see cref="CompleteSplitAsync"/> commits
+    /// once the other side holds its part durably.
     /// </summary>
-    public (MergeExport Moved, bool Exact)? PrepareSplit(IReadOnlySet<string> identifiersToMove, string newProfileId)
+    public async Task<(MergeExport Moved, bool Exact)?> PrepareSplitAsync(IReadOnlySet<string> identifiersToMove, string newProfileId)
     {
         if (!Exists) return null;
-        var (remaining, moved, exact) = _profile!.Split(identifiersToMove, newProfileId, Settings, Time.GetUtcNow());
+        var split = await SplitAsync(identifiersToMove, newProfileId).ConfigureAwait(false);
+        var (remaining, moved) = (split.Remaining, split.Moved);
         // Linking events went to the moved side; identifiers the remaining side still has stay linked to it only.
         foreach (var (type, values) in remaining.Identifiers)
         {
@@ -145,15 +160,20 @@ public sealed partial class CustomerGrain
             theirs.RemoveAll(v => values.Contains(v) && !identifiersToMove.Contains(type + ":" + v));
             if (theirs.Count == 0) moved.Identifiers.Remove(type);
         }
-        return (new MergeExport(moved, 0), exact);
+        return (new MergeExport(moved, 0, Events: split.MovedEvents), split.Exact);
     }
 
-    /// <summary>Unmerge step 2: keeps only the remaining part (re-split from the same state) and snapshots it.</summary>
+    /// <summary>
+    /// Unmerge step 2: keeps only the remaining part (re-split from the same state), snapshots it, and leaves the
+    /// journal stream holding only the remaining side's events: they are appended again as history, then the
+    /// snapshot is written, then every older entry is trimmed.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, List<string>>> CompleteSplitAsync(IReadOnlySet<string> identifiersToMove, string newProfileId)
     {
-        var (remaining, moved, _) = _profile!.Split(identifiersToMove, newProfileId, Settings, Time.GetUtcNow());
-        segmentCounts.Add(_profile.Segments, -1);
-        // Identifiers that only the moved events carried leave this profile, even if history was incomplete.
+        var split = await SplitAsync(identifiersToMove, newProfileId).ConfigureAwait(false);
+        var remaining = split.Remaining;
+        segmentCounts.Add(_profile!.Segments, -1);
+        // Identifiers that only the moved events carried leave this profile, even if the journal was incomplete.
         foreach (var key in identifiersToMove)
         {
             var colon = key.IndexOf(':');
@@ -163,7 +183,83 @@ public sealed partial class CustomerGrain
         remaining.Scores = _profile.Scores;
         _profile = remaining;
         segmentCounts.Add(_profile.Segments, +1);
-        await SnapshotAsync(force: true).ConfigureAwait(false);
-        return moved.Identifiers;
+        var kept = split.RemainingEvents.Count > 0
+            ? await storage.Journal.AppendAsync([.. split.RemainingEvents.Select(e => SealEntry(e, historyOrigin: newProfileId))]).ConfigureAwait(false)
+            : [];
+        await WriteStateAsync().ConfigureAwait(false);
+        _sinceSnapshot = 0;
+        // Settled and inside this turn: nothing else is in the stream, so everything before the copies is the old part.
+        await storage.Journal.TrimAsync(Key, kept.Count > 0 ? kept.Min() - 1 : long.MaxValue).ConfigureAwait(false);
+        return split.Moved.Identifiers;
     }
+
+    /// <summary>Settles in-flight batches, then splits the profile from the events its journal retains.</summary>
+    private async Task<ProfileSplit> SplitAsync(IReadOnlySet<string> identifiersToMove, string newProfileId)
+    {
+        await SettleAsync().ConfigureAwait(false);
+        var events = await RetainedEventsAsync().ConfigureAwait(false);
+        return _profile!.Split(events, identifiersToMove, newProfileId, Settings, Time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The events this profile applied that its journal stream still holds, in stream order: its own entries up to
+    /// the snapshot's position and the history moved in by merges and splits.
+    /// </summary>
+    private async Task<List<CustomerEvent>> RetainedEventsAsync()
+    {
+        var events = new List<CustomerEvent>();
+        await foreach (var entry in storage.Journal.ReadAsync(Key, 0).ConfigureAwait(false))
+        {
+            var (e, history) = OpenEntry(entry);
+            if (history || entry.Sequence <= State.JournalSequence) events.Add(e);
+        }
+        return events;
+    }
+
+    /// <summary>
+    /// Appends another profile's events to this stream as history from <paramref name="origin"/>, skipping those a
+    /// previous attempt already appended (one append is atomic, but a crash may come before the snapshot).
+    /// </summary>
+    private async Task MoveInHistoryAsync(string origin, IReadOnlyList<CustomerEvent> events)
+    {
+        if (events.Count == 0) return;
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var entry in storage.Journal.ReadAsync(Key, 0).ConfigureAwait(false))
+        {
+            if (OpenEntry(entry).History) present.Add(entry.EventId);
+        }
+        var appends = events.Select(e => SealEntry(e, origin)).Where(a => present.Add(a.EventId)).ToList();
+        if (appends.Count > 0) await storage.Journal.AppendAsync(appends).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// First byte of a history entry's plaintext (an event moved in by a merge or split, which replay must not apply
+    /// again); an event's own JSON starts with <c>{</c>, so no client data can look like one.
+    /// </summary>
+    private const byte HistoryMark = (byte)'h';
+
+    /// <summary>
+    /// A journal entry for an event, sealed with this customer's key: the event itself, or, with an origin, history
+    /// from that profile (entry id <c>origin:eventId</c>, so a retried merge can tell what it already moved).
+    /// </summary>
+    private JournalAppend SealEntry(CustomerEvent e, string? historyOrigin)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(e, Json);
+        if (historyOrigin is null)
+        {
+            return new JournalAppend(Key, e.EventId, CustomerDataProtector.Seal(_dataKey!, Key, json));
+        }
+        return new JournalAppend(Key, historyOrigin + ":" + e.EventId, CustomerDataProtector.Seal(_dataKey!, Key, [HistoryMark, .. json]));
+    }
+
+    /// <summary>Opens a journal entry of this customer: the event and whether it is history (see <see cref="SealEntry"/>).</summary>
+    private (CustomerEvent Event, bool History) OpenEntry(JournalEntry entry)
+    {
+        var plain = CustomerDataProtector.Open(_dataKey!, Key, entry.Payload);
+        var history = plain.Length > 0 && plain[0] == HistoryMark;
+        return (JsonSerializer.Deserialize<CustomerEvent>(history ? plain.AsSpan(1) : plain, Json)!, history);
+    }
+
+    /// <summary>A deep copy of the profile (handed to another grain or out of the turn).</summary>
+    private CustomerProfile CopyProfile() => JsonSerializer.Deserialize<CustomerProfile>(JsonSerializer.SerializeToUtf8Bytes(_profile, Json), Json)!;
 }

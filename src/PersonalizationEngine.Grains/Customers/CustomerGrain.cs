@@ -84,7 +84,11 @@ public sealed partial class CustomerGrain(
         var replayed = 0;
         await foreach (var entry in storage.Journal.ReadAsync(Key, State.JournalSequence, cancellationToken).ConfigureAwait(false))
         {
-            var e = JsonSerializer.Deserialize<CustomerEvent>(CustomerDataProtector.Open(_dataKey!, Key, entry.Payload), Json)!;
+            var (e, history) = OpenEntry(entry);
+            if (history)
+            {
+                continue; // moved in by a merge or split: already in the snapshot's state
+            }
             _profile ??= new CustomerProfile(Key);
             _profile.Apply(e, Settings, e.ReceivedAt);
             State.JournalSequence = entry.Sequence;
@@ -143,7 +147,7 @@ public sealed partial class CustomerGrain(
                 continue; // applied already, or in a batch on its way: a duplicate
             }
             hashes.Add(hash);
-            appends.Add(new JournalAppend(Key, e.EventId, CustomerDataProtector.Seal(_dataKey, Key, JsonSerializer.SerializeToUtf8Bytes(e, Json))));
+            appends.Add(SealEntry(e, historyOrigin: null));
         }
         var batch = new PendingBatch(_nextIssue++, events, hashes, appends.Count > 0 ? storage.Journal.AppendAsync(appends) : null);
         _issued[batch.Index] = batch;
@@ -225,6 +229,22 @@ public sealed partial class CustomerGrain(
         return new IngestReply(outcomes, (IReadOnlyList<SegmentChange>?)changes ?? [], SnapshotDue: _sinceSnapshot >= _options.SnapshotEveryEvents);
     }
 
+    /// <summary>
+    /// Waits (inside a turn) for every started batch's append and applies the durable ones now, in order, so every
+    /// durable entry of the stream is in the profile (the ingestion caller's later <see cref="Complete"/> finds
+    /// nothing left to do).
+    /// </summary>
+    private async Task SettleAsync()
+    {
+        await WaitForAppendsAsync().ConfigureAwait(false);
+        foreach (var batch in _issued.Values.Where(b => b.Sequences is null && !b.Failed))
+        {
+            if (batch.Append!.IsCompletedSuccessfully) batch.Sequences = batch.Append.Result;
+            else batch.Failed = true;
+        }
+        DrainCompleted();
+    }
+
     /// <summary>Waits (inside a turn) for the appends of every started batch, so what is durable is known.</summary>
     private async Task WaitForAppendsAsync()
     {
@@ -249,7 +269,10 @@ public sealed partial class CustomerGrain(
         _dataKey = await key.ConfigureAwait(false);
     }
 
-    /// <summary>Writes the snapshot now and trims the journal it covers (entries of batches not applied yet stay).</summary>
+    /// <summary>
+    /// Writes the snapshot now and trims the journal it covers, keeping the stream's newest
+    /// <see cref="EngineOptions.UnmergeRetainEvents"/> entries for an unmerge (entries of batches not applied yet stay).
+    /// </summary>
     public async Task SnapshotAsync(bool force = false)
     {
         if (!force && (_profile is null || _sinceSnapshot == 0 && State.Sealed is not null)) return;
@@ -258,7 +281,7 @@ public sealed partial class CustomerGrain(
         _sinceSnapshot = 0;
         if (State.JournalSequence > 0)
         {
-            await storage.Journal.TrimAsync(Key, State.JournalSequence).ConfigureAwait(false);
+            await storage.Journal.TrimAsync(Key, State.JournalSequence, _options.UnmergeRetainEvents).ConfigureAwait(false);
         }
     }
 

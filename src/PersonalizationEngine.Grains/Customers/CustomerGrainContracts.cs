@@ -1,3 +1,4 @@
+using PersonalizationEngine.Domain.Events;
 using PersonalizationEngine.Domain.Profiles;
 using PersonalizationEngine.Domain.Segments;
 
@@ -34,8 +35,18 @@ public sealed record IngestTicket(long Index, Task<IReadOnlyList<long>>? Append,
 /// <summary>A batch was not applied (its journal append failed, or its activation left): nothing to acknowledge; retry.</summary>
 public sealed class IngestAbandonedException(string message) : Exception(message);
 
-/// <summary>A profile handed over for a merge, with the journal position it includes.</summary>
-public sealed record MergeExport(CustomerProfile Profile, long JournalSequence, IReadOnlyList<string>? Absorbed = null);
+/// <summary>
+/// A profile handed over for a merge (or the moved side of an unmerge), with the journal position it includes, the
+/// profiles folded into it, and the events it applied that its journal still held (for the receiving stream).
+/// </summary>
+public sealed record MergeExport(CustomerProfile Profile, long JournalSequence, IReadOnlyList<string>? Absorbed = null, IReadOnlyList<CustomerEvent>? Events = null)
+{
+    /// <summary>The retained events (none when not given).</summary>
+    public IReadOnlyList<CustomerEvent> Events { get; init; } = Events ?? [];
+}
+
+/// <summary>A GDPR access export: the full profile and the events its journal still holds.</summary>
+public sealed record CustomerExport(CustomerProfile Profile, IReadOnlyList<CustomerEvent> Events);
 
 /// <summary>The read model of a profile (personal identifiers masked).</summary>
 public sealed record ProfileView(

@@ -1,5 +1,4 @@
 using PersonalizationEngine.Actors;
-using PersonalizationEngine.Domain.Profiles;
 using PersonalizationEngine.Grains.Identity;
 using PersonalizationEngine.Grains.Protection;
 
@@ -18,12 +17,9 @@ public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Trigg
     public Task<IReadOnlyDictionary<string, double>?> FeaturesAsync(string profileId, DateTimeOffset asOf) =>
         grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(asOf, static (g, at) => g.Features(at)).AsTask();
 
-    /// <summary>GDPR access: the full profile with clear identifiers, serialised inside the grain's turn.</summary>
-    public Task<CustomerProfile?> ExportAsync(string profileId) =>
-        grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g =>
-            g.ExportProfile() is { } p
-                ? System.Text.Json.JsonSerializer.Deserialize<CustomerProfile>(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(p))
-                : null).AsTask();
+    /// <summary>GDPR access: a copy of the full profile with clear identifiers, and the events the journal still holds.</summary>
+    public Task<CustomerExport?> ExportAsync(string profileId) =>
+        grains.GetGrain<CustomerGrain>(profileId).CallAsync(static g => g.ExportAsync());
 
     /// <summary>Erases a customer: every identifier link, the journal stream, the snapshot and its data key, the records of profiles merged into it, and undelivered webhook payloads naming it.</summary>
     public async Task EraseAsync(string profileId)
@@ -46,13 +42,14 @@ public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Trigg
 
     /// <summary>
     /// Unmerge: moves the events that carry the given identifiers (<c>type:value</c>, already normalised) to a
-    /// new profile and re-links those identifiers to it. Returns the new profile id and whether the split was
-    /// exact, or null when the profile does not exist.
+    /// new profile and re-links those identifiers to it. Both sides are rebuilt from the events the profile's journal
+    /// retains (<see cref="EngineOptions.UnmergeRetainEvents"/>). Returns the new profile id and whether the split was
+    /// exact (every event the profile applied was still retained), or null when the profile does not exist.
     /// </summary>
     public async Task<(string NewProfileId, bool Exact)?> UnmergeAsync(string profileId, IReadOnlySet<string> identifiers)
     {
         var newId = Guid.CreateVersion7().ToString("N");
-        var prepared = await grains.GetGrain<CustomerGrain>(profileId).InvokeAsync((identifiers, newId), static (g, a) => g.PrepareSplit(a.identifiers, a.newId)).ConfigureAwait(false);
+        var prepared = await grains.GetGrain<CustomerGrain>(profileId).CallAsync(g => g.PrepareSplitAsync(identifiers, newId)).ConfigureAwait(false);
         if (prepared is not { } split) return null;
         await grains.GetGrain<CustomerGrain>(newId).CallAsync(g => g.AbsorbAsync(split.Moved)).ConfigureAwait(false);
         await grains.GetGrain<CustomerGrain>(profileId).CallAsync(g => g.CompleteSplitAsync(identifiers, newId)).ConfigureAwait(false);

@@ -47,11 +47,19 @@ public sealed class InMemoryEventJournal : IEventJournal
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    public Task<long> TrimAsync(string streamKey, long upToSequence, CancellationToken cancellationToken = default)
+    public Task<long> TrimAsync(string streamKey, long upToSequence, int keepLast = 0, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            return Task.FromResult<long>(_streams.TryGetValue(streamKey, out var list) ? list.RemoveAll(e => e.Sequence <= upToSequence) : 0);
+            if (!_streams.TryGetValue(streamKey, out var list))
+            {
+                return Task.FromResult(0L);
+            }
+
+            // Entries are in sequence order: those up to the sequence are a prefix, the newest keepLast the tail.
+            var removed = Math.Min(list.Count(e => e.Sequence <= upToSequence), Math.Max(0, list.Count - Math.Max(0, keepLast)));
+            list.RemoveRange(0, removed);
+            return Task.FromResult<long>(removed);
         }
     }
 

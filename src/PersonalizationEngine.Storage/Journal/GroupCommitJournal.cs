@@ -58,7 +58,7 @@ public abstract class GroupCommitJournal : IEventJournal, IAsyncDisposable
 
     public abstract IAsyncEnumerable<JournalEntry> ReadAsync(string streamKey, long afterSequence, CancellationToken cancellationToken = default);
 
-    public abstract Task<long> TrimAsync(string streamKey, long upToSequence, CancellationToken cancellationToken = default);
+    public abstract Task<long> TrimAsync(string streamKey, long upToSequence, int keepLast = 0, CancellationToken cancellationToken = default);
 
     public abstract Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default);
 

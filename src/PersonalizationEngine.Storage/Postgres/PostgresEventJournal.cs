@@ -28,7 +28,8 @@ internal sealed class PostgresEventJournal : GroupCommitJournal
         _reserve = $"SELECT nextval(pg_get_serial_sequence('{table.Replace("'", "''", StringComparison.Ordinal)}', 'sequence')) FROM generate_series(1, $1)";
         _copy = $"COPY {table} (sequence, stream_key, event_id, payload) FROM STDIN (FORMAT BINARY)";
         _read = $"SELECT sequence, event_id, payload, recorded_at FROM {table} WHERE stream_key = $1 AND sequence > $2 ORDER BY sequence";
-        _trim = $"DELETE FROM {table} WHERE stream_key = $1 AND sequence <= $2";
+        _trim = $"DELETE FROM {table} WHERE stream_key = $1 AND sequence <= $2"
+            + $" AND sequence NOT IN (SELECT sequence FROM {table} WHERE stream_key = $1 ORDER BY sequence DESC LIMIT $3)";
         _delete = $"DELETE FROM {table} WHERE stream_key = $1";
     }
 
@@ -44,11 +45,21 @@ internal sealed class PostgresEventJournal : GroupCommitJournal
         }
     }
 
-    public override Task<long> TrimAsync(string streamKey, long upToSequence, CancellationToken cancellationToken = default) =>
-        DeleteAsync(_trim, streamKey, upToSequence, cancellationToken);
+    public override async Task<long> TrimAsync(string streamKey, long upToSequence, int keepLast = 0, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(_trim);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamKey });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upToSequence });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = Math.Max(0, keepLast) });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
-    public override Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default) =>
-        DeleteAsync(_delete, streamKey, null, cancellationToken);
+    public override async Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(_delete);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamKey });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     protected override async Task<long[]> WriteBatchAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken)
     {
@@ -88,17 +99,5 @@ internal sealed class PostgresEventJournal : GroupCommitJournal
         // synchronous_commit must stay on (the default): the commit returning means the WAL is flushed.
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return sequences;
-    }
-
-    private async Task<long> DeleteAsync(string sql, string streamKey, long? upToSequence, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamKey });
-        if (upToSequence is { } upTo)
-        {
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
-        }
-
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

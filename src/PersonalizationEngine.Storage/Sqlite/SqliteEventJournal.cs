@@ -28,13 +28,15 @@ internal sealed class SqliteEventJournal(SqliteConnectionFactory connections, Jo
         }
     }
 
-    public override async Task<long> TrimAsync(string streamKey, long upToSequence, CancellationToken cancellationToken = default)
+    public override async Task<long> TrimAsync(string streamKey, long upToSequence, int keepLast = 0, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM journal WHERE stream_key = $stream AND sequence <= $upTo";
+        command.CommandText = "DELETE FROM journal WHERE stream_key = $stream AND sequence <= $upTo"
+            + " AND sequence NOT IN (SELECT sequence FROM journal WHERE stream_key = $stream ORDER BY sequence DESC LIMIT $keep)";
         command.Parameters.AddWithValue("$stream", streamKey);
         command.Parameters.AddWithValue("$upTo", upToSequence);
+        command.Parameters.AddWithValue("$keep", Math.Max(0, keepLast));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

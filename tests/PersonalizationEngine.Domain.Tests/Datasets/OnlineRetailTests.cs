@@ -33,7 +33,7 @@ public sealed class OnlineRetailTests
         var customers = new HashSet<string>();
         var named = Named.ToDictionary(c => c, _ => new List<RetailLine>());
         var profiles = Named.ToDictionary(c => c, c => new CustomerProfile(c));
-        var settings = new ProfileSettings { HistoryLimit = 0 };
+        var settings = ProfileSettings.Default;
         DateTimeOffset last = default;
 
         IEnumerable<RetailLine> Tap(IEnumerable<RetailLine> source)

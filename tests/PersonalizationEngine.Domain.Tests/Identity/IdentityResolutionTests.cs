@@ -100,12 +100,12 @@ public sealed class IdentityResolutionTests
         var settings = ProfileSettings.Default;
         var a = new CustomerProfile("A");
         var aIds = new Dictionary<string, string> { ["anonymous_id"] = "anon-a" };
-        a.Apply(Make(EventTypes.PageView, T0, ids: aIds));
-        a.Apply(Purchase(T0.AddDays(1), 10m, aIds));
+        CustomerEvent[] aEvents = [Make(EventTypes.PageView, T0, ids: aIds), Purchase(T0.AddDays(1), 10m, aIds)];
+        foreach (var e in aEvents) a.Apply(e);
         var b = new CustomerProfile("B");
         var bIds = new Dictionary<string, string> { ["email"] = "bob@x.com", ["user_id"] = "bob" };
-        b.Apply(Attr(T0.AddHours(2), Channel.Crm, "city", "Leeds", bIds));
-        b.Apply(Purchase(T0.AddDays(2), 20m, bIds));
+        CustomerEvent[] bEvents = [Attr(T0.AddHours(2), Channel.Crm, "city", "Leeds", bIds), Purchase(T0.AddDays(2), 20m, bIds)];
+        foreach (var e in bEvents) b.Apply(e);
         var asOf = T0.AddDays(3);
         var bBefore = b.Features(asOf);
 
@@ -113,9 +113,14 @@ public sealed class IdentityResolutionTests
         Assert.Equal(30, a.Features(asOf)["monetary"]);
         Assert.Equal("Leeds", a.Attributes["city"].Value);
 
-        var (remaining, moved, exact) = a.Split(new HashSet<string> { "email:bob@x.com", "user_id:bob" }, "B2", settings, asOf);
-        Assert.True(exact);
+        // The events as a journal keeps them: in append order, with a retried one twice (it counts once).
+        CustomerEvent[] retained = [.. aEvents, .. bEvents, bEvents[1]];
+        var split = a.Split(retained, new HashSet<string> { "email:bob@x.com", "user_id:bob" }, "B2", settings, asOf);
+        Assert.True(split.Exact);
+        var (remaining, moved) = (split.Remaining, split.Moved);
         Assert.Equal(2, remaining.EventCount);
+        Assert.Equal(aEvents, split.RemainingEvents);
+        Assert.Equal(bEvents, split.MovedEvents);
         Assert.Equal(10, remaining.Features(asOf)["monetary"]);
         Assert.False(remaining.Attributes.ContainsKey("city"));
         Assert.False(remaining.Identifiers.ContainsKey("email"));
@@ -124,6 +129,21 @@ public sealed class IdentityResolutionTests
         Assert.Equal(["bob@x.com"], moved.Identifiers["email"]);
         Assert.Equal(bBefore["monetary"], moved.Features(asOf)["monetary"]);
         Assert.Equal(bBefore["recency_days"], moved.Features(asOf)["recency_days"]);
+    }
+
+    [Fact]
+    public void Unmerge_from_fewer_events_than_were_applied_is_not_exact()
+    {
+        var a = new CustomerProfile("A");
+        var ids = new Dictionary<string, string> { ["anonymous_id"] = "anon-a" };
+        CustomerEvent[] events = [Make(EventTypes.PageView, T0, ids: ids), Purchase(T0.AddDays(1), 10m, ids), Make(EventTypes.PageView, T0.AddDays(2), ids: ids)];
+        foreach (var e in events) a.Apply(e);
+
+        // The oldest event was trimmed from the journal: the rest is redistributed, flagged inexact.
+        var split = a.Split(events[1..], new HashSet<string> { "anonymous_id:anon-a" }, "A2", ProfileSettings.Default, T0.AddDays(3));
+        Assert.False(split.Exact);
+        Assert.Equal(2, split.Moved.EventCount);
+        Assert.Equal(0, split.Remaining.EventCount);
     }
 
     [Fact]

@@ -110,7 +110,8 @@ public sealed class CustomerProfileTests
         var ids = new Dictionary<string, string> { ["user_id"] = "u1", ["email"] = "a@b.com" };
         p.Apply(Attr(T0, Channel.Crm, "country", "GB", ids));
         p.Apply(Attr(T0.AddMinutes(1), Channel.Web, "country", "IE", ids));
-        p.Apply(Purchase(T0.AddMinutes(2), 42.5m, ids, "bags"));
+        var purchase = Purchase(T0.AddMinutes(2), 42.5m, ids, "bags");
+        p.Apply(purchase);
         p.Apply(Make(EventTypes.AddToCart, T0.AddMinutes(3), props: new EventProperties().Set("quantity", 1m).Set("price", 9.99m).Set("brand", "acme")));
         p.Apply(Make(EventTypes.ConsentChange, T0, props: new EventProperties().Set("purpose", "marketing").Set("granted", 1m)));
         p.Apply(Make("wishlist_add", T0.AddMinutes(4), props: new EventProperties().Add(new LineItem { Sku = "x", Quantity = 2, UnitPrice = 1.5m })));
@@ -124,7 +125,7 @@ public sealed class CustomerProfileTests
         Assert.Equal(p.EventCount, back.EventCount);
         Assert.Equal("crm", back.Attributes["country"].Source);
         // A restored profile keeps deduplicating and keeps counting.
-        Assert.True(back.Apply(p.History[2]).Duplicate);
+        Assert.True(back.Apply(purchase).Duplicate);
         back.Apply(Purchase(T0.AddMinutes(10), 7.5m, ids));
         Assert.Equal(50, back.Features(asOf)["monetary"]);
     }

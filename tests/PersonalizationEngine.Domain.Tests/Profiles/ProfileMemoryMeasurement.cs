@@ -13,13 +13,11 @@ public sealed class ProfileMemoryMeasurement(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Start = new(2026, 9, 1, 9, 0, 0, TimeSpan.Zero);
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(64)]
-    public void Bytes_per_profile_with_a_realistic_feature_set(int historyLimit)
+    [Fact]
+    public void Bytes_per_profile_with_a_realistic_feature_set()
     {
         var count = int.TryParse(Environment.GetEnvironmentVariable("PE_DOMAIN_MEMORY_PROFILES"), out var n) ? n : 1000;
-        var settings = new ProfileSettings { HistoryLimit = historyLimit };
+        var settings = ProfileSettings.Default;
         var profiles = new CustomerProfile[count];
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -32,10 +30,10 @@ public sealed class ProfileMemoryMeasurement(ITestOutputHelper output)
         clock.Stop();
         var after = GC.GetTotalMemory(forceFullCollection: true);
         var perProfile = (after - before) / (double)count;
-        output.WriteLine($"history {historyLimit}: {perProfile:0} bytes per profile over {count} profiles; " +
+        output.WriteLine($"{perProfile:0} bytes per profile over {count} profiles; " +
             $"{count * 30 / clock.Elapsed.TotalSeconds:0} events/s applied (including event creation, segment evaluation)");
         Assert.Equal(30, profiles[^1].EventCount);
-        Assert.InRange(perProfile, 500, historyLimit == 0 ? 8192 : 65536);
+        Assert.InRange(perProfile, 500, 8192);
         GC.KeepAlive(profiles);
     }
 }
