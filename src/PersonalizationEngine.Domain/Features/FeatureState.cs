@@ -13,10 +13,10 @@ public sealed partial class FeatureState
     public decimal Gross { get; set; }
     public int Refunds { get; set; }
     public decimal RefundAmount { get; set; }
-    public DateTimeOffset? FirstPurchaseAt { get; set; }
-    public DateTimeOffset? LastPurchaseAt { get; set; }
-    public DateTimeOffset? FirstSeenAt { get; set; }
-    public DateTimeOffset? LastSeenAt { get; set; }
+    public DateTimeOffset? FirstPurchaseAt { get => _firstPurchaseAt.Value; set => _firstPurchaseAt = new(value); }
+    public DateTimeOffset? LastPurchaseAt { get => _lastPurchaseAt.Value; set => _lastPurchaseAt = new(value); }
+    public DateTimeOffset? FirstSeenAt { get => _firstSeenAt.Value; set => _firstSeenAt = new(value); }
+    public DateTimeOffset? LastSeenAt { get => _lastSeenAt.Value; set => _lastSeenAt = new(value); }
 
     public WindowCounter EventsWindow { get; set; } = new();
     public WindowCounter OrdersWindow { get; set; } = new();
@@ -24,8 +24,8 @@ public sealed partial class FeatureState
     public int PageViews { get; set; }
 
     // Sessions (current session by event time; earlier sessions summarised).
-    public DateTimeOffset? SessionStart { get; set; }
-    public DateTimeOffset? SessionLast { get; set; }
+    public DateTimeOffset? SessionStart { get => _sessionStart.Value; set => _sessionStart = new(value); }
+    public DateTimeOffset? SessionLast { get => _sessionLast.Value; set => _sessionLast = new(value); }
     public int SessionPages { get; set; }
     public int Sessions { get; set; }
     public double ClosedSessionSeconds { get; set; }
@@ -34,7 +34,7 @@ public sealed partial class FeatureState
     // Cart.
     public int CartItems { get; set; }
     public decimal CartValue { get; set; }
-    public DateTimeOffset? CartUpdatedAt { get; set; }
+    public DateTimeOffset? CartUpdatedAt { get => _cartUpdatedAt.Value; set => _cartUpdatedAt = new(value); }
 
     public DecayedTopK Categories { get; set; } = new();
     public DecayedTopK Brands { get; set; } = new();
@@ -54,4 +54,15 @@ public sealed partial class FeatureState
     public int OfferRejects { get; set; }
 
     public decimal Monetary => Gross - RefundAmount;
+
+    // The seven optional times as clock ticks + offset minutes (10 bytes each once the runtime packs the fields)
+    // instead of DateTimeOffset? (24 bytes each): about 100 bytes less per customer (4 KB goal). Same values,
+    // offsets included, through the public properties and in the JSON.
+    private PackedTime _firstPurchaseAt = PackedTime.None;
+    private PackedTime _lastPurchaseAt = PackedTime.None;
+    private PackedTime _firstSeenAt = PackedTime.None;
+    private PackedTime _lastSeenAt = PackedTime.None;
+    private PackedTime _sessionStart = PackedTime.None;
+    private PackedTime _sessionLast = PackedTime.None;
+    private PackedTime _cartUpdatedAt = PackedTime.None;
 }
