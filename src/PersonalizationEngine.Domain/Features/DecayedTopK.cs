@@ -27,7 +27,7 @@ public sealed class DecayedTopK
         else
         {
             if (Scores.Count == Scores.Capacity) Scores.Capacity = Scores.Count + 2;
-            Scores.Add(new KeyScore(key, scaled));
+            Scores.Add(new KeyScore(Profiles.SharedStrings.Share(key), scaled));
         }
     }
 

@@ -30,7 +30,7 @@ public sealed partial class CustomerProfile
         if (!EventTypes.IsKnown(e.Type))
         {
             CustomTypeCounts ??= new(StringComparer.Ordinal);
-            CustomTypeCounts[e.Type] = CustomTypeCounts.GetValueOrDefault(e.Type) + 1;
+            CustomTypeCounts[SharedStrings.Share(e.Type)] = CustomTypeCounts.GetValueOrDefault(e.Type) + 1;
         }
         State.Apply(e, settings.Features);
 
@@ -102,7 +102,7 @@ public sealed partial class CustomerProfile
 
     private void AddIdentifier(string type, string value, ProfileSettings settings)
     {
-        if (!Identifiers.TryGetValue(type, out var values)) Identifiers[type] = values = new List<string>(1);
+        if (!Identifiers.TryGetValue(type, out var values)) Identifiers[SharedStrings.Share(type)] = values = new List<string>(1);
         if (values.Contains(value)) return;
         var limit = settings.Identity.LimitOf(type);
         // Limit 1 (user_id, crm_id): the first value stays; the identity decision keeps a second one off
@@ -129,7 +129,7 @@ public sealed partial class CustomerProfile
             };
             var (wins, conflict) = Resolve(Attributes.GetValueOrDefault(name), candidate, settings);
             if (conflict) conflicts++;
-            if (wins) { Attributes[name] = candidate; changed.Add(name); }
+            if (wins) { Attributes[SharedStrings.Share(name)] = candidate; changed.Add(name); }
         }
         ConflictCount += conflicts;
         return conflicts;
@@ -169,6 +169,6 @@ public sealed partial class CustomerProfile
     {
         // Latest by event time wins, so a late "granted" cannot undo a newer withdrawal.
         if (Consents.TryGetValue(key, out var current) && current.At > at) return;
-        Consents[key] = new ConsentState(granted, at, source);
+        Consents[SharedStrings.Share(key)] = new ConsentState(granted, at, source);
     }
 }

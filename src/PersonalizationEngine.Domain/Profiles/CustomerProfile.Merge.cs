@@ -23,14 +23,14 @@ public sealed partial class CustomerProfile
         {
             var (wins, conflict) = Resolve(Attributes.GetValueOrDefault(name), theirs, settings);
             if (conflict) conflicts++;
-            if (wins) { Attributes[name] = theirs; changed.Add(name); }
+            if (wins) { Attributes[SharedStrings.Share(name)] = theirs; changed.Add(name); }
         }
         ConflictCount += other.ConflictCount + conflicts;
         foreach (var (key, consent) in other.Consents) SetConsent(key, consent.Granted, consent.At, consent.Source);
         if (other.CustomTypeCounts is not null)
         {
             CustomTypeCounts ??= new(StringComparer.Ordinal);
-            foreach (var (t, n) in other.CustomTypeCounts) CustomTypeCounts[t] = CustomTypeCounts.GetValueOrDefault(t) + n;
+            foreach (var (t, n) in other.CustomTypeCounts) CustomTypeCounts[SharedStrings.Share(t)] = CustomTypeCounts.GetValueOrDefault(t) + n;
         }
         // Both sides' remembered ids, so a retry of an event either side applied stays a duplicate.
         for (var i = 0; i < other.RecentEventIds.Count; i++)
