@@ -50,7 +50,9 @@ public sealed partial class CustomerProfile
         while (RecentEventMinutes.Count < RecentEventIds.Count) RecentEventMinutes.Insert(0, now);
         if (RecentEventIds.Count == RecentEventIds.Capacity)
         {
-            var capacity = Math.Min(settings.DedupCapacity + 1, RecentEventIds.Count + Math.Max(8, RecentEventIds.Count / 2));
+            // Small lists (most customers) grow by 4, larger ones by half: little spare capacity per profile.
+            var count = RecentEventIds.Count;
+            var capacity = Math.Min(settings.DedupCapacity + 1, count + (count < 32 ? 4 : count / 2));
             RecentEventIds.Capacity = capacity;
             RecentEventMinutes.Capacity = capacity;
         }
