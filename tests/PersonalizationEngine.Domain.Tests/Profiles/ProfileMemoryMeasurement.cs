@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PersonalizationEngine.Domain.Profiles;
 using Xunit.Abstractions;
 
@@ -35,5 +36,33 @@ public sealed class ProfileMemoryMeasurement(ITestOutputHelper output)
         Assert.Equal(30, profiles[^1].EventCount);
         Assert.InRange(perProfile, 500, 8192);
         GC.KeepAlive(profiles);
+    }
+
+    /// <summary>
+    /// The same customers as the CustomerGrain holds them after activation: read back from their snapshot JSON
+    /// (every string is the snapshot's own copy unless the profile shares it).
+    /// </summary>
+    [Fact]
+    public void Bytes_per_profile_restored_from_a_snapshot()
+    {
+        var count = int.TryParse(Environment.GetEnvironmentVariable("PE_DOMAIN_MEMORY_PROFILES"), out var n) ? n : 1000;
+        var settings = ProfileSettings.Default;
+        var snapshots = new byte[count][];
+        for (var i = 0; i < count; i++)
+        {
+            var p = new CustomerProfile("profile-" + i);
+            foreach (var e in RealisticCustomer.Events(i, Start)) p.Apply(e, settings, e.ReceivedAt);
+            snapshots[i] = JsonSerializer.SerializeToUtf8Bytes(p, JsonSerializerOptions.Web);
+        }
+        var profiles = new CustomerProfile[count];
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        for (var i = 0; i < count; i++) profiles[i] = JsonSerializer.Deserialize<CustomerProfile>(snapshots[i], JsonSerializerOptions.Web)!;
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        var perProfile = (after - before) / (double)count;
+        output.WriteLine($"{perProfile:0} bytes per profile restored from its snapshot over {count} profiles");
+        Assert.Equal(30, profiles[^1].EventCount);
+        Assert.InRange(perProfile, 500, 8192);
+        GC.KeepAlive(profiles);
+        GC.KeepAlive(snapshots);
     }
 }
