@@ -46,3 +46,32 @@ public sealed class ProtectorTests
         Assert.Equal(20_000, nonces.Count);
     }
 }
+
+public sealed class JournalPayloadJsonTests
+{
+    [Fact]
+    public void Source_generated_payload_json_is_byte_identical_to_the_reflection_serialiser_and_round_trips()
+    {
+        var t = new DateTimeOffset(2026, 1, 10, 12, 0, 0, TimeSpan.FromHours(1));
+        var props = new Domain.Events.EventProperties()
+            .Set("amount", 59.97m).Set("currency", "GBP").Set("tags", ["a", "b"])
+            .Add(new Domain.Events.LineItem { Sku = "s1", Category = "shoes", Brand = null, Quantity = 2, UnitPrice = 19.99m });
+        var events = new[]
+        {
+            new Domain.Events.CustomerEvent
+            {
+                EventId = "e-1", Identifiers = new Dictionary<string, string> { ["email"] = "a@example.com", ["user_id"] = "u1" },
+                Channel = Domain.Events.Channel.App, Type = "purchase", Timestamp = t, ReceivedAt = t.AddSeconds(1.5), Properties = props,
+            },
+            new Domain.Events.CustomerEvent { EventId = "e-2", Identifiers = new Dictionary<string, string>(), Type = "page_view" },
+        };
+        foreach (var e in events)
+        {
+            var reflection = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(e, System.Text.Json.JsonSerializerOptions.Web);
+            var generated = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(e, Customers.CustomerJsonContext.Default.CustomerEvent);
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(reflection), System.Text.Encoding.UTF8.GetString(generated));
+            var back = System.Text.Json.JsonSerializer.Deserialize(reflection, Customers.CustomerJsonContext.Default.CustomerEvent)!;
+            Assert.Equal(reflection, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(back, System.Text.Json.JsonSerializerOptions.Web));
+        }
+    }
+}

@@ -17,6 +17,16 @@ public sealed class IdentifierHasher
         _key = (byte[])key.Clone();
     }
 
-    public string Hash(string type, string value) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(type + ":" + value)));
+    public string Hash(string type, string value)
+    {
+        // type ":" value as UTF-8, on the stack when it fits (identifiers are short): no string or array per hash.
+        var length = Encoding.UTF8.GetMaxByteCount(type.Length + 1 + value.Length);
+        var input = length <= 512 ? stackalloc byte[length] : new byte[length];
+        var n = Encoding.UTF8.GetBytes(type, input);
+        input[n++] = (byte)':';
+        n += Encoding.UTF8.GetBytes(value, input[n..]);
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_key, input[..n], mac);
+        return Convert.ToHexStringLower(mac);
+    }
 }

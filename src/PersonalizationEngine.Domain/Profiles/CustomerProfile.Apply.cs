@@ -80,17 +80,18 @@ public sealed partial class CustomerProfile
     public IReadOnlyList<SegmentChange> EvaluateSegments(DateTimeOffset asOf, ProfileSettings settings)
     {
         Lifecycle = State.Lifecycle(asOf, settings.Features);
-        var context = new ProfileConditionContext(this, Features(asOf, settings));
-        var changes = new List<SegmentChange>();
+        // Rules read a few features each: they are computed on demand, not as the whole view.
+        var context = new ProfileConditionContext(this, FeatureView(asOf, settings));
+        List<SegmentChange>? changes = null;
         foreach (var segment in settings.Segments)
         {
             var member = Segments.Contains(segment.Id);
             var now = ConditionEvaluator.Evaluate(segment.Condition, context);
             if (now == member) continue;
             if (now) Segments.Add(segment.Id); else Segments.Remove(segment.Id);
-            changes.Add(new SegmentChange(segment.Id, now, asOf));
+            (changes ??= []).Add(new SegmentChange(segment.Id, now, asOf));
         }
-        return changes;
+        return (IReadOnlyList<SegmentChange>?)changes ?? [];
     }
 
     private void AddIdentifiers(IReadOnlyDictionary<string, string> identifiers, ProfileSettings settings)

@@ -5,14 +5,30 @@ namespace PersonalizationEngine.Domain.Segments;
 /// <summary>Interprets a condition tree against a context. A missing feature or attribute makes a comparison false.</summary>
 public static class ConditionEvaluator
 {
-    public static bool Evaluate(Condition condition, IConditionContext context) => condition switch
+    public static bool Evaluate(Condition condition, IConditionContext context)
     {
-        AllCondition all => all.Children.All(c => Evaluate(c, context)),
-        AnyCondition any => any.Children.Any(c => Evaluate(c, context)),
-        NotCondition not => !Evaluate(not.Child, context),
-        LeafCondition leaf => EvaluateLeaf(leaf, context),
-        _ => false,
-    };
+        switch (condition)
+        {
+            case AllCondition all:
+                foreach (var c in all.Children)
+                {
+                    if (!Evaluate(c, context)) return false;
+                }
+                return true;
+            case AnyCondition any:
+                foreach (var c in any.Children)
+                {
+                    if (Evaluate(c, context)) return true;
+                }
+                return false;
+            case NotCondition not:
+                return !Evaluate(not.Child, context);
+            case LeafCondition leaf:
+                return EvaluateLeaf(leaf, context);
+            default:
+                return false;
+        }
+    }
 
     private static bool EvaluateLeaf(LeafCondition leaf, IConditionContext context)
     {

@@ -76,7 +76,7 @@ public sealed partial class CustomerGrain
     {
         var p = _profile!;
         var before = p.Scores?.GetValueOrDefault(ChurnFeature);
-        _churn = model.Score(p.Features(now, Settings));
+        _churn = model.Score(p.FeatureView(now, Settings)); // reads only the model's features
         _churnAtEvent = p.EventCount;
         _churnModelVersion = model.Version;
         _churnAt = now;

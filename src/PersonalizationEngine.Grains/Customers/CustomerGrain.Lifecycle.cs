@@ -244,7 +244,7 @@ public sealed partial class CustomerGrain
     /// </summary>
     private JournalAppend SealEntry(CustomerEvent e, string? historyOrigin)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(e, Json);
+        var json = JsonSerializer.SerializeToUtf8Bytes(e, CustomerJsonContext.Default.CustomerEvent);
         if (historyOrigin is null)
         {
             return new JournalAppend(Key, e.EventId, CustomerDataProtector.Seal(_dataKey!, Key, json));
@@ -257,7 +257,7 @@ public sealed partial class CustomerGrain
     {
         var plain = CustomerDataProtector.Open(_dataKey!, Key, entry.Payload);
         var history = plain.Length > 0 && plain[0] == HistoryMark;
-        return (JsonSerializer.Deserialize<CustomerEvent>(history ? plain.AsSpan(1) : plain, Json)!, history);
+        return (JsonSerializer.Deserialize(history ? plain.AsSpan(1) : plain, CustomerJsonContext.Default.CustomerEvent)!, history);
     }
 
     /// <summary>A deep copy of the profile (handed to another grain or out of the turn).</summary>

@@ -52,7 +52,8 @@ public sealed class CustomerDataProtector
         var output = new byte[NonceSize + TagSize + plaintext.Length];
         var nonce = output.AsSpan(0, NonceSize);
         NextNonce(nonce);
-        Cipher(key).Encrypt(nonce, plaintext, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), AssociatedData(profileId));
+        Span<byte> ad = stackalloc byte[MaxStackAssociatedData];
+        Cipher(key).Encrypt(nonce, plaintext, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), AssociatedData(profileId, ad));
         return output;
     }
 
@@ -63,7 +64,8 @@ public sealed class CustomerDataProtector
             throw new CryptographicException("Sealed data is too short.");
         }
         var plaintext = new byte[sealedData.Length - NonceSize - TagSize];
-        Cipher(key).Decrypt(sealedData[..NonceSize], sealedData[(NonceSize + TagSize)..], sealedData.Slice(NonceSize, TagSize), plaintext, AssociatedData(profileId));
+        Span<byte> ad = stackalloc byte[MaxStackAssociatedData];
+        Cipher(key).Decrypt(sealedData[..NonceSize], sealedData[(NonceSize + TagSize)..], sealedData.Slice(NonceSize, TagSize), plaintext, AssociatedData(profileId, ad));
         return plaintext;
     }
 
@@ -95,5 +97,11 @@ public sealed class CustomerDataProtector
         t_nonceOffset = (t_nonceOffset + NonceSize) % block.Length;
     }
 
-    private static byte[] AssociatedData(string profileId) => System.Text.Encoding.UTF8.GetBytes(profileId);
+    private const int MaxStackAssociatedData = 256;
+
+    /// <summary>The profile id as UTF-8, in <paramref name="buffer"/> when it fits (ids are short), else on the heap.</summary>
+    private static ReadOnlySpan<byte> AssociatedData(string profileId, Span<byte> buffer) =>
+        System.Text.Encoding.UTF8.TryGetBytes(profileId, buffer, out var written)
+            ? buffer[..written]
+            : System.Text.Encoding.UTF8.GetBytes(profileId);
 }

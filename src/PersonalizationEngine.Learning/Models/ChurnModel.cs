@@ -148,8 +148,7 @@ public sealed record ChurnModel
             margin = BaseScore;
             foreach (var tree in trees)
             {
-                margin += tree.Predict(x);
-                tree.AddContributions(x, contributions);
+                margin += tree.PredictAndAddContributions(x, contributions);
             }
         }
 

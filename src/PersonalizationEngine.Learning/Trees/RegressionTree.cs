@@ -18,6 +18,27 @@ public sealed record RegressionTree(int[] Feature, double[] Threshold, int[] Lef
         return Value[node];
     }
 
+    /// <summary>
+    /// <see cref="Predict"/> and <see cref="AddContributions"/> in one walk down the tree (the same path, the
+    /// same sums): returns the leaf's value and adds each split's change to the feature it split on.
+    /// </summary>
+    public double PredictAndAddContributions(ReadOnlySpan<double> x, Span<double> contributions)
+    {
+        var features = Feature;
+        var thresholds = Threshold;
+        var values = Value;
+        var node = 0;
+        int feature;
+        while ((feature = features[node]) >= 0)
+        {
+            var child = x[feature] <= thresholds[node] ? Left[node] : Right[node];
+            contributions[feature] += values[child] - values[node];
+            node = child;
+        }
+
+        return values[node];
+    }
+
     /// <summary>Adds each split's change in node value to the feature it split on (Saabas attribution).</summary>
     public void AddContributions(ReadOnlySpan<double> x, Span<double> contributions)
     {

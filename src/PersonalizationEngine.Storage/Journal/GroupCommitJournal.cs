@@ -36,23 +36,35 @@ public abstract class GroupCommitJournal : IEventJournal, IAsyncDisposable
 
     protected string ProviderName { get; }
 
-    public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(entries);
+        if (entries is null)
+        {
+            return Task.FromException<IReadOnlyList<long>>(new ArgumentNullException(nameof(entries)));
+        }
+
         if (entries.Count == 0)
         {
-            return [];
+            return Task.FromResult<IReadOnlyList<long>>([]);
         }
 
         EnsureWriterStarted();
         var pending = new PendingAppend(entries);
         if (!_queue.Writer.TryWrite(pending))
         {
-            await EnqueueSlowAsync(pending, cancellationToken).ConfigureAwait(false);
+            return AppendSlowAsync(pending, cancellationToken);
         }
 
-        // Cancelling stops the wait only: once queued the entries may still be committed, exactly as if the
-        // acknowledgement were lost on the wire. Callers retry with the same event ids (issue 5 deduplicates).
+        // The common case hands out the completion's own task: no async state machine per call, and the caller's
+        // continuation is the only one the commit schedules. Cancelling stops the wait only: once queued the
+        // entries may still be committed, exactly as if the acknowledgement were lost on the wire. Callers retry
+        // with the same event ids (issue 5 deduplicates).
+        return cancellationToken.CanBeCanceled ? pending.Completion.Task.WaitAsync(cancellationToken) : pending.Completion.Task;
+    }
+
+    private async Task<IReadOnlyList<long>> AppendSlowAsync(PendingAppend pending, CancellationToken cancellationToken)
+    {
+        await EnqueueSlowAsync(pending, cancellationToken).ConfigureAwait(false);
         return await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

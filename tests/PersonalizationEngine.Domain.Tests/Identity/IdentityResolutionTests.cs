@@ -187,3 +187,22 @@ public sealed class IdentityResolutionTests
         Assert.Null(blocking.TryAttachKnown(new Dictionary<string, string> { ["user_id"] = "u-1" }, k => map.GetValueOrDefault(k)));
     }
 }
+
+public sealed class IdentifierHasherTests
+{
+    [Theory]
+    [InlineData("email", "a@example.com")]
+    [InlineData("user_id", "")]
+    [InlineData("anonymous_id", "ünïcödé-😀-値")]
+    [InlineData("phone", "+447700900123")]
+    public void Hash_is_the_hmac_of_type_colon_value_as_lower_hex(string type, string value)
+    {
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes(type + ":" + value)));
+        Assert.Equal(expected, new PersonalizationEngine.Domain.Identity.IdentifierHasher(key).Hash(type, value));
+        var longValue = new string('x', 2000) + value;
+        Assert.Equal(
+            Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes(type + ":" + longValue))),
+            new PersonalizationEngine.Domain.Identity.IdentifierHasher(key).Hash(type, longValue));
+    }
+}

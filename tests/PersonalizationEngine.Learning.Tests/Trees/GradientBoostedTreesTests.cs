@@ -80,4 +80,23 @@ public sealed class GradientBoostedTreesTests
         Assert.Equal([(byte)0, (byte)1, (byte)2, (byte)3], bins);
         Assert.Equal((byte)2, binner.Transform([[2.5]])[0][0]);
     }
+
+    [Fact]
+    public void One_walk_prediction_with_contributions_equals_predict_then_add_contributions()
+    {
+        var (x, y) = Xor(2000, seed: 3);
+        var model = GradientBoostedTrees.Fit(x, y, new GbtOptions(Trees: 40, MaxDepth: 3, LearningRate: 0.2));
+        foreach (var row in Xor(200, seed: 4).X)
+        {
+            foreach (var tree in model.Trees)
+            {
+                var separate = new double[row.Length];
+                var together = new double[row.Length];
+                var predicted = tree.Predict(row);
+                tree.AddContributions(row, separate);
+                Assert.Equal(predicted, tree.PredictAndAddContributions(row, together));
+                Assert.Equal(separate, together);
+            }
+        }
+    }
 }
