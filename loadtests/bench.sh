@@ -62,6 +62,14 @@ cmp() { # name, pe-load compare arguments...
 # 10,000 customers known to the engine and to the baseline's table (uniform, so every one exists).
 cmp seed --scenario ingest --customers 10000 --zipf 0 --batch-size 100 --concurrency 16 --connections 16
 echo "engine RSS after seeding: $(rss) MB"
+# Steady state, not start-up: .NET compiles methods again, optimised, once they are hot (tiered compilation),
+# which on this machine keeps the JIT busy for 10-20 s of load. Every target gets the same warm-up on every
+# route measured below before anything is measured (each run then has its own 2 s warm-up as well).
+printf '\n== warm-up: 20 s of mixed load and 5 s of Segment batches on each target (not measured)\n'
+for url in $engine $floor $stateless; do
+  $L mixed --url $url --key $admin --customers 10000 --batch-size 20 --concurrency 32 --connections 32 --duration 20 --quiet >/dev/null || true
+  $L segment-batch --url $url --key $admin --write-key $write --customers 10000 --concurrency 32 --connections 32 --duration 5 --quiet >/dev/null || true
+done
 cmp ingest-native --scenario ingest --customers 10000 --batch-size 100 --concurrency 32 --connections 32 --warmup 2
 cmp ingest-segment --scenario segment-batch --customers 10000 --batch-size 20 --concurrency 32 --connections 32 --warmup 2
 cmp nbo-closed --scenario nbo --customers 10000 --concurrency 32 --connections 32 --warmup 2
