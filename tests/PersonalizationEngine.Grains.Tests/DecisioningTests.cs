@@ -95,4 +95,52 @@ public sealed class DecisioningTests
         Assert.Equal((1, 1, 20m), (cache.CountersOf(OfferModelGrain.ControlKey).Decisions, cache.CountersOf(OfferModelGrain.ControlKey).Conversions, cache.CountersOf(OfferModelGrain.ControlKey).Revenue));
         Assert.Equal((1, 1, 35m), (cache.CountersOf("o").Decisions, cache.CountersOf("o").Conversions, cache.CountersOf("o").Revenue));
     }
+
+    [Fact]
+    public async Task Impressions_nobody_answers_teach_the_model_once_after_the_feedback_window_or_when_the_customer_goes_idle()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await StartAsync(new InMemoryStorageProvider(), time: time);
+        var catalog = host.Services<DecisioningCatalog>();
+        catalog.ControlShare = 0;
+        catalog.FeedbackWindow = TimeSpan.FromMinutes(1);
+        await catalog.Offers.UpsertAsync(Offer("""{"offerId":"shoes","name":"Shoe sale","value":10}"""));
+        await catalog.Offers.UpsertAsync(Offer("""{"offerId":"hats","name":"Hat sale","value":10}"""));
+        var decisions = host.Services<DecisionService>();
+        var cache = host.Services<PropensityCache>();
+        RawEvent At(RawEvent e) => e with { Timestamp = time.GetUtcNow().ToString("O") };
+        async Task<string> DecideAsync(string profile) => (await decisions.DecideAsync(profile, new DecideInput(DecisionService.NewDecisionId(), "web", "home", 3))).DecisionId;
+        async Task<(long Shoes, long Hats)> UpdatesAsync()
+        {
+            await Task.Delay(200); // signals reach the offer grains asynchronously
+            await cache.RefreshAsync();
+            return (cache.ModelOf("shoes").Updates, cache.ModelOf("hats").Updates);
+        }
+
+        await host.Ingestion.IngestAsync([At(Event("pv", "page_view", ids: ("user_id", "quiet")))]);
+        var profileId = (await host.Directory.ResolveAsync("user_id:quiet")).ProfileId!;
+        var first = await DecideAsync(profileId);
+        await host.Ingestion.IngestAsync([
+            At(Feedback("imp-s", "offer_impression", first, "shoes", "quiet")),
+            At(Feedback("imp-h", "offer_impression", first, "hats", "quiet")),
+            At(Feedback("clk-s", "offer_click", first, "shoes", "quiet")),
+        ]);
+        await DecideAsync(profileId);
+        Assert.Equal((1, 0), await UpdatesAsync()); // the click taught shoes; hats may still be answered
+
+        // Past the feedback window the next decision reports hats ignored, and only once.
+        time.Advance(TimeSpan.FromMinutes(2));
+        await DecideAsync(profileId);
+        await DecideAsync(profileId);
+        Assert.Equal((1, 1), await UpdatesAsync());
+
+        // A customer who sees hats and leaves: when the grain goes idle (15 minutes) the impression is reported.
+        var last = await DecideAsync(profileId);
+        await host.Ingestion.IngestAsync([At(Feedback("imp-h2", "offer_impression", last, "hats", "quiet"))]);
+        time.Advance(TimeSpan.FromMinutes(20));
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal((1, 2), await UpdatesAsync());
+        await DecideAsync(profileId);
+        Assert.Equal((1, 2), await UpdatesAsync());
+    }
 }

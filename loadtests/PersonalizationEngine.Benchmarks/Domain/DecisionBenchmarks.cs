@@ -127,6 +127,14 @@ public class DecisionBenchmarks
         return Arbitrator.Decide(Request(features, OfferContext.Build(features, "web"))).Offers.Count;
     }
 
+    /// <summary>The same on the lazy feature view (each rule computes only the features it reads).</summary>
+    [Benchmark]
+    public int GrainDecision50OffersLazyFeatures()
+    {
+        var features = _profile.FeatureView(_now, _settings);
+        return Arbitrator.Decide(Request(features, OfferContext.Build(features, "web"))).Offers.Count;
+    }
+
     private DecisionRequest Request(IReadOnlyDictionary<string, double> features, double[] context) => new()
     {
         DecisionId = "d" + Interlocked.Increment(ref _n),

@@ -21,17 +21,25 @@ public sealed partial class CustomerGrain
         var now = Time.GetUtcNow();
         ExpirePending(now);
         var profile = Exists ? _profile! : new CustomerProfile(Key);
-        var features = profile.Features(now, Settings);
+        var features = profile.FeatureView(now, Settings);
         var context = OfferContext.Build(features, input.Channel);
         var control = decisioning.InControl(Key);
         var decision = Arbitrator.Decide(Request(profile, features, context, input, now, control, decisioning, propensities));
         if (Exists)
         {
-            _pending.Add(new PendingDecision(decision.DecisionId, decision.Offers.Select(o => o.OfferId).ToList(), context, now, control));
+            _pending.Add(new PendingDecision(decision.DecisionId, OfferIdsOf(decision.Offers), context, now, control));
             if (_pending.Count > MaxPending) _pending.RemoveAt(0);
         }
         if ((control ? OfferModelGrain.ControlKey : decision.Offers.FirstOrDefault()?.OfferId) is { } led) propensities.NoteDecision(led);
         return new DecisionView(decision.DecisionId, Exists ? Key : null, decision.Control, decision.Offers, decision.Trace);
+    }
+
+    private static string[] OfferIdsOf(IReadOnlyList<OfferScore> offers)
+    {
+        if (offers.Count == 0) return [];
+        var ids = new string[offers.Count];
+        for (var i = 0; i < ids.Length; i++) ids[i] = offers[i].OfferId;
+        return ids;
     }
 
     /// <summary>The arbitration request for a customer (also used for visitors the engine does not know yet).</summary>
@@ -73,7 +81,7 @@ public sealed partial class CustomerGrain
             {
                 if (p.Converted || e.Timestamp < p.At || e.Timestamp - p.At > decisioning.ConversionWindow) continue;
                 p.Converted = true;
-                Signal(p.Control ? OfferModelGrain.ControlKey : p.OfferIds.FirstOrDefault(), OfferSignal.Conversion, null, e.Amount);
+                Signal(p.Control ? OfferModelGrain.ControlKey : p.OfferIds.Length > 0 ? p.OfferIds[0] : null, OfferSignal.Conversion, null, e.Amount);
             }
             return;
         }
@@ -101,9 +109,9 @@ public sealed partial class CustomerGrain
         double[]? context = null;
         if (pending is not null)
         {
-            if (signal == OfferSignal.Impression) pending.Impressed.Add(offerId);
+            if (signal == OfferSignal.Impression) (pending.Impressed ??= []).Add(offerId);
             // Learn once per decision and offer: the first answer counts.
-            else if (pending.Answered.Add(offerId)) context = pending.Context;
+            else if ((pending.Answered ??= []).Add(offerId)) context = pending.Context;
         }
         Signal(offerId, signal, context, 0);
     }
@@ -114,12 +122,32 @@ public sealed partial class CustomerGrain
         for (var i = _pending.Count - 1; i >= 0; i--)
         {
             var p = _pending[i];
-            if (!p.IgnoredReported && now - p.At > decisioning.FeedbackWindow)
-            {
-                p.IgnoredReported = true;
-                foreach (var offer in p.Impressed.Where(o => !p.Answered.Contains(o))) Signal(offer, OfferSignal.Ignored, p.Context, 0);
-            }
+            if (!p.IgnoredReported && now - p.At > decisioning.FeedbackWindow) ReportIgnored(p);
             if (now - p.At > decisioning.ConversionWindow) _pending.RemoveAt(i);
+        }
+    }
+
+    /// <summary>
+    /// Pending decisions live in memory only: when the customer goes idle and the grain is deactivated, their
+    /// unanswered impressions are reported as ignored now (the customer left without answering), instead of being
+    /// lost, which would leave the models learning from answers only and overrate every offer.
+    /// </summary>
+    private void ReportPendingOnDeactivation()
+    {
+        foreach (var p in _pending)
+        {
+            if (!p.IgnoredReported) ReportIgnored(p);
+        }
+        _pending.Clear();
+    }
+
+    private void ReportIgnored(PendingDecision p)
+    {
+        p.IgnoredReported = true;
+        if (p.Impressed is not { } impressed) return;
+        foreach (var offer in impressed)
+        {
+            if (p.Answered?.Contains(offer) != true) Signal(offer, OfferSignal.Ignored, p.Context, 0);
         }
     }
 

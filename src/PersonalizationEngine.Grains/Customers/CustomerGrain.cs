@@ -75,6 +75,7 @@ public sealed partial class CustomerGrain(
             batch.Applied.TrySetException(new IngestAbandonedException("The customer was deactivated while the batch was in flight; retry."));
         }
         _issued.Clear();
+        ReportPendingOnDeactivation();
         if (Exists) segmentCounts.Add(_profile!.Segments, -1);
         return Task.CompletedTask;
     }
