@@ -26,10 +26,17 @@ public sealed class ApiKeyAuthenticationHandler(
         if (presented is null) return Task.FromResult(AuthenticateResult.NoResult());
         var key = registry.Find(presented);
         if (key is null) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(Principals.GetValue(key, Principal), SchemeName)));
+    }
+
+    // A key's principal never changes (a changed key is a new record), so it is built once per key, not per request.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ApiKeyRecord, ClaimsPrincipal> Principals = new();
+
+    private static ClaimsPrincipal Principal(ApiKeyRecord key)
+    {
         var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, key.Id), new(ClaimTypes.Name, key.Name) };
         claims.AddRange(key.Scopes.Select(s => new Claim(ScopeClaim, s)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
     }
 
     internal static string? Presented(HttpRequest request)
