@@ -60,6 +60,12 @@ public sealed partial class ActorSystem : IGrainFactory, IAsyncDisposable
     /// <summary>Live activations.</summary>
     public int ActivationCount => Volatile.Read(ref _activationCount);
 
+    /// <summary>
+    /// True while activations exceed <see cref="ActorSystemOptions.MaxActivations"/> x
+    /// <see cref="ActorSystemOptions.SaturationFactor"/>: shedding is behind, and new work should be refused.
+    /// </summary>
+    public bool IsSaturated => ActivationCount > Options.MaxActivations * Options.SaturationFactor;
+
     public GrainReference<TGrain> GetGrain<TGrain>(string key)
         where TGrain : Grain
     {

@@ -21,6 +21,14 @@ public sealed class ActorSystemOptions
     /// <summary>Above this many activations the least recently used are shed (written back first).</summary>
     public int MaxActivations { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// Shedding writes each shed activation back first, so it can fall behind when activations are created faster
+    /// than storage takes the writes (customers returning from storage at a high rate). Above
+    /// <see cref="MaxActivations"/> x this factor <see cref="ActorSystem.IsSaturated"/> turns true and callers that
+    /// create work (ingestion) refuse new work until shedding has caught up, so memory stays bounded.
+    /// </summary>
+    public double SaturationFactor { get; set; } = 1.25;
+
     /// <summary>Above this GC heap size (bytes) activations are shed, least recently used first; null = no limit.</summary>
     public long? MaxMemoryBytes { get; set; }
 
@@ -57,6 +65,7 @@ public sealed class ActorSystemOptions
         if (CollectionInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(CollectionInterval), "CollectionInterval must be positive.");
         if (ReminderPollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ReminderPollInterval), "ReminderPollInterval must be positive.");
         if (MaxActivations < 1) throw new ArgumentOutOfRangeException(nameof(MaxActivations), "MaxActivations must be at least 1.");
+        if (!(SaturationFactor >= 1)) throw new ArgumentOutOfRangeException(nameof(SaturationFactor), "SaturationFactor must be at least 1.");
         if (MaxRemindersPerPoll < 1) throw new ArgumentOutOfRangeException(nameof(MaxRemindersPerPoll), "MaxRemindersPerPoll must be at least 1.");
         if (MailboxCapacity < 1) throw new ArgumentOutOfRangeException(nameof(MailboxCapacity), "MailboxCapacity must be at least 1.");
         if (MaxQueuedMessages < 1) throw new ArgumentOutOfRangeException(nameof(MaxQueuedMessages), "MaxQueuedMessages must be at least 1.");

@@ -49,6 +49,7 @@ public static class GrainsServiceCollectionExtensions
             {
                 if (section["IdleTimeout"] is { } idle) o.IdleTimeout = TimeSpan.Parse(idle, System.Globalization.CultureInfo.InvariantCulture);
                 if (section["MaxActivations"] is { } max) o.MaxActivations = int.Parse(max, System.Globalization.CultureInfo.InvariantCulture);
+                if (section["SaturationFactor"] is { } saturation) o.SaturationFactor = double.Parse(saturation, System.Globalization.CultureInfo.InvariantCulture);
                 if (section["WriteBehindInterval"] is { } wb) o.WriteBehindInterval = TimeSpan.Parse(wb, System.Globalization.CultureInfo.InvariantCulture);
             });
             configure?.Invoke(b);

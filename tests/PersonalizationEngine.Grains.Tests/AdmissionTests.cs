@@ -43,6 +43,44 @@ public sealed class AdmissionTests
         Assert.All((await host.Ingestion.IngestAsync(Batch("big", 15))).Items, i => Assert.Equal(IngestStatus.Accepted, i.Status));
     }
 
+    [Fact]
+    public async Task Batches_are_refused_while_more_customers_are_in_memory_than_shedding_keeps_up_with()
+    {
+        // Customer snapshots cannot be written (a slow database): shed customers stay in memory until written back.
+        var storage = new GatedStorage(new InMemoryStorageProvider());
+        await using var host = await EngineHost.StartAsync(storage,
+            settings: new Dictionary<string, string?> { ["Actors:MaxActivations"] = "10", ["Actors:SaturationFactor"] = "1.5" });
+        storage.CloseSnapshots();
+        var accepted = 0;
+        IngestOverloadedException? refused = null;
+        for (var i = 0; i < 40 && refused is null; i++)
+        {
+            try
+            {
+                await host.Ingestion.IngestAsync(Batch("c" + i, 1));
+                accepted++;
+            }
+            catch (IngestOverloadedException e)
+            {
+                refused = e;
+            }
+        }
+
+        Assert.NotNull(refused);
+        Assert.InRange(accepted, 8, 16); // identity grains are shed (nothing to write); customer grains pile up
+        Assert.True(host.Actors.ActivationCount > 15, $"{host.Actors.ActivationCount} activations");
+        Assert.Contains("customers are in memory", refused.Message);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.RetryAfter);
+
+        storage.OpenSnapshots(); // shedding catches up
+        await host.Actors.CollectAsync();
+        Assert.True(host.Actors.ActivationCount <= 10, $"{host.Actors.ActivationCount} activations");
+        var next = "c" + accepted;
+        Assert.False((await host.Directory.ResolveAsync("user_id:" + next)).Found); // nothing of the refused batch was stored
+        Assert.All((await host.Ingestion.IngestAsync(Batch(next, 1))).Items, i => Assert.Equal(IngestStatus.Accepted, i.Status));
+        Assert.Equal(1, (await host.ProfileAsync("user_id:c0")).EventCount); // shed customers come back from storage
+    }
+
     private static List<RawEvent> Batch(string user, int count) =>
         [.. Enumerable.Range(0, count).Select(i => EngineHost.Event($"{user}-{i}", "page_view", ids: ("user_id", user)))];
 
@@ -52,10 +90,14 @@ public sealed class AdmissionTests
         Assert.True(condition());
     }
 
-    /// <summary>A store whose journal appends wait while the gate is closed (a slow or stalled database).</summary>
+    /// <summary>
+    /// A store whose journal appends (or customer snapshot writes) wait while their gate is closed (a slow or
+    /// stalled database).
+    /// </summary>
     private sealed class GatedStorage(IStorageProvider inner) : IStorageProvider
     {
         private volatile TaskCompletionSource _gate = Opened();
+        private volatile TaskCompletionSource _snapshots = Opened();
 
         private static TaskCompletionSource Opened()
         {
@@ -68,8 +110,12 @@ public sealed class AdmissionTests
 
         public void Open() => _gate.TrySetResult();
 
+        public void CloseSnapshots() => _snapshots = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void OpenSnapshots() => _snapshots.TrySetResult();
+
         public string Name => inner.Name;
-        public IGrainStateStore States => inner.States;
+        public IGrainStateStore States => new GatedStates(inner.States, () => _snapshots.Task);
         public IEventJournal Journal => new GatedJournal(inner.Journal, () => _gate.Task);
         public IReminderStore Reminders => inner.Reminders;
         public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
@@ -88,5 +134,18 @@ public sealed class AdmissionTests
         public IAsyncEnumerable<JournalEntry> ReadAsync(string streamKey, long afterSequence, CancellationToken cancellationToken = default) => inner.ReadAsync(streamKey, afterSequence, cancellationToken);
         public Task<long> TrimAsync(string streamKey, long upToSequence, int keepLast = 0, CancellationToken cancellationToken = default) => inner.TrimAsync(streamKey, upToSequence, keepLast, cancellationToken);
         public Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default) => inner.DeleteStreamAsync(streamKey, cancellationToken);
+    }
+
+    private sealed class GatedStates(IGrainStateStore inner, Func<Task> gate) : IGrainStateStore
+    {
+        public Task<StoredState?> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.ReadAsync(grainType, key, cancellationToken);
+
+        public async Task<long> WriteAsync(string grainType, string key, byte[] data, long expectedVersion, CancellationToken cancellationToken = default)
+        {
+            if (grainType == "customer") await gate().WaitAsync(cancellationToken);
+            return await inner.WriteAsync(grainType, key, data, expectedVersion, cancellationToken);
+        }
+
+        public Task<bool> DeleteAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(grainType, key, cancellationToken);
     }
 }

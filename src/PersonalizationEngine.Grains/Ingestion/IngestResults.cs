@@ -35,8 +35,12 @@ public sealed record IngestBatchResult(IReadOnlyList<IngestItemResult> Items)
 /// Admission control refused a batch: too many events are already being made durable. Nothing of the batch was
 /// stored; the client should retry after <see cref="RetryAfter"/> (the gateway answers 503 with Retry-After).
 /// </summary>
-public sealed class IngestOverloadedException(long inFlight, int limit)
-    : Exception($"{inFlight} events are already being stored (limit {limit}); nothing of this batch was stored.")
+public sealed class IngestOverloadedException(string message) : Exception(message)
 {
+    public IngestOverloadedException(long inFlight, int limit)
+        : this($"{inFlight} events are already being stored (limit {limit}); nothing of this batch was stored.")
+    {
+    }
+
     public TimeSpan RetryAfter { get; } = TimeSpan.FromSeconds(1);
 }

@@ -21,7 +21,7 @@ public sealed class IngestionService
     private static readonly Counter<long> MergesCounter = Meter.CreateCounter<long>("pe_profile_merges", "merges", "Profiles merged by identity resolution.");
     private static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("pe_ingest_batch_duration", "ms", "Time to ingest a batch durably.");
 
-    private static readonly Counter<long> RefusedCounter = Meter.CreateCounter<long>("pe_ingest_refused_events", "events", "Events refused by admission control (503 + Retry-After) because too many were in flight.");
+    private static readonly Counter<long> RefusedCounter = Meter.CreateCounter<long>("pe_ingest_refused_events", "events", "Events refused by admission control (503 + Retry-After): too many in flight, or too many customers in memory.");
 
     private readonly IGrainFactory _grains;
     private readonly EngineOptions _options;
@@ -30,9 +30,12 @@ public sealed class IngestionService
     private readonly Protection.EngineKeys _keys;
     private readonly TimeProvider _time;
 
-    public IngestionService(IGrainFactory grains, IOptions<EngineOptions> options, Protection.EngineKeys keys, TimeProvider time)
+    private readonly ActorSystem _actors;
+
+    public IngestionService(ActorSystem actors, IOptions<EngineOptions> options, Protection.EngineKeys keys, TimeProvider time)
     {
-        _grains = grains;
+        _actors = actors;
+        _grains = actors;
         _options = options.Value;
         _standardizer = new EventStandardizer(_options.Validation);
         _resolver = new IdentityResolver(_options.Profile.Identity);
@@ -50,10 +53,16 @@ public sealed class IngestionService
     /// Admission control (<see cref="EngineOptions.MaxInFlightEvents"/>): reserves room for <paramref name="count"/>
     /// events until the returned lease is disposed, or throws <see cref="IngestOverloadedException"/> without
     /// touching anything. A batch larger than the limit is still admitted when nothing else is in flight, so it
-    /// cannot be refused forever.
+    /// cannot be refused forever. Also refuses while the actor system is saturated
+    /// (<see cref="ActorSystem.IsSaturated"/>: more customers in memory than shedding keeps up with).
     /// </summary>
     private InFlightLease Admit(int count)
     {
+        if (_actors.IsSaturated)
+        {
+            RefusedCounter.Add(count);
+            throw new IngestOverloadedException($"{_actors.ActivationCount} customers are in memory (limit {_actors.Options.MaxActivations}) and the least recently used are still being written back; nothing of this batch was stored.");
+        }
         var now = Interlocked.Add(ref _inFlight, count);
         if (now > _options.MaxInFlightEvents && now != count)
         {
