@@ -60,20 +60,22 @@ public static class EngineHostingExtensions
 
         var permits = config.GetValue<int?>("RateLimits:PermitsPerSecond") ?? 100_000;
         var burst = config.GetValue<int?>("RateLimits:Burst") ?? permits * 2;
+        // One options factory for every partition (a per-request lambda would allocate on every call).
+        Func<string, TokenBucketRateLimiterOptions> bucket = _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = burst,
+            TokensPerPeriod = permits,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
         services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var who = context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value
                     ?? "ip:" + context.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetTokenBucketLimiter(who, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = burst,
-                    TokensPerPeriod = permits,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                return RateLimitPartition.GetTokenBucketLimiter(who, bucket);
             });
             // Ingestion is the expensive route: at most this many batches are worked on at once, a few more wait
             // in line, the rest are refused at the door (503 + Retry-After) before their body is read, so a spike
