@@ -40,72 +40,38 @@ public sealed partial class FeatureState
 
     public double Aov => Orders == 0 ? 0 : (double)Monetary / Orders;
 
-    /// <summary>The flat name -> number view read by segments and decisioning.</summary>
+    /// <summary>The features every customer can have, in the order of the flat view (windows and affinities follow).</summary>
+    private static readonly string[] _baseNames =
+    [
+        "frequency", "orders_total", "monetary", "revenue_total", "refunds_total", "refund_amount_total", "aov", "clv",
+        "sessions_total", "page_views_total", "cart_items", "cart_value", "cart_abandoned", "email_opens", "email_clicks",
+        "email_click_to_open", "complaints_total", "support_tickets_total", "reviews_total", "offer_impressions",
+        "offer_clicks", "offer_accepts", "offer_rejects", "lifecycle_stage", "value_tier", "email_open_rate",
+        "recency_days", "days_since_last_seen", "purchase_interval_days", "avg_rating", "sentiment",
+    ];
+
+    private static readonly string[] _windowNames = [.. _windows.SelectMany(w => new[] { "events_" + w.Name, "orders_" + w.Name, "revenue_" + w.Name, "refunds_" + w.Name })];
+
+    private static readonly string[] _tailNames =
+    [
+        "session_active", "session_length_s", "session_pages", "avg_session_length_s", "avg_session_pages",
+        "preferred_channel", "preferred_hour", "top_category_affinity",
+    ];
+
+    /// <summary>
+    /// The flat name -> number view read by segments and decisioning: every feature <see cref="TryGetFeature"/>
+    /// knows for this customer (the formulas live there only), the per-key affinities last.
+    /// </summary>
     public Dictionary<string, double> Flatten(DateTimeOffset asOf, FeatureOptions o)
     {
-        var f = new Dictionary<string, double>(64, StringComparer.Ordinal)
+        var f = new Dictionary<string, double>(64, StringComparer.Ordinal);
+        void Add(string name)
         {
-            ["frequency"] = Orders,
-            ["orders_total"] = Orders,
-            ["monetary"] = (double)Monetary,
-            ["revenue_total"] = (double)Monetary,
-            ["refunds_total"] = Refunds,
-            ["refund_amount_total"] = (double)RefundAmount,
-            ["aov"] = Aov,
-            ["clv"] = Clv(asOf, o),
-            ["sessions_total"] = Sessions,
-            ["page_views_total"] = PageViews,
-            ["cart_items"] = CartItems,
-            ["cart_value"] = (double)CartValue,
-            ["cart_abandoned"] = CartItems > 0 && CartUpdatedAt is { } cu && asOf - cu >= o.CartAbandonAfter ? 1 : 0,
-            ["email_opens"] = EmailOpens,
-            ["email_clicks"] = EmailClicks,
-            ["email_click_to_open"] = EmailOpens == 0 ? 0 : (double)EmailClicks / EmailOpens,
-            ["complaints_total"] = Complaints,
-            ["support_tickets_total"] = SupportTickets,
-            ["reviews_total"] = Reviews,
-            ["offer_impressions"] = OfferImpressions,
-            ["offer_clicks"] = OfferClicks,
-            ["offer_accepts"] = OfferAccepts,
-            ["offer_rejects"] = OfferRejects,
-            ["lifecycle_stage"] = (int)Lifecycle(asOf, o),
-            ["value_tier"] = o.ValueTierThresholds.Count(th => (double)Monetary >= th),
-        };
-        if (EmailSends > 0) f["email_open_rate"] = (double)EmailOpens / EmailSends;
-        if (LastPurchaseAt is { } lp) f["recency_days"] = Math.Max(0, (asOf - lp).TotalDays);
-        if (LastSeenAt is { } ls) f["days_since_last_seen"] = Math.Max(0, (asOf - ls).TotalDays);
-        if (Orders >= 2) f["purchase_interval_days"] = (LastPurchaseAt!.Value - FirstPurchaseAt!.Value).TotalDays / (Orders - 1);
-        if (Reviews > 0)
-        {
-            f["avg_rating"] = RatingSum / Reviews;
-            // Sentiment in [-1, 1] from the 1..5 star scale: 3 stars is neutral.
-            f["sentiment"] = (RatingSum / Reviews - 3) / 2;
+            if (TryGetFeature(name, asOf, o, out var value)) f[name] = value;
         }
-        foreach (var (name, span) in _windows)
-        {
-            f["events_" + name] = EventsWindow.In(span, asOf).Count;
-            var orders = OrdersWindow.In(span, asOf);
-            f["orders_" + name] = orders.Count;
-            var refunds = RefundsWindow.In(span, asOf);
-            // Net revenue: refunds count in the window of the refund's own time.
-            f["revenue_" + name] = orders.Sum - refunds.Sum;
-            f["refunds_" + name] = refunds.Count;
-        }
-        if (SessionStart is { } ss)
-        {
-            var sessionOpen = asOf - SessionLast!.Value < o.SessionTimeout;
-            f["session_active"] = sessionOpen ? 1 : 0;
-            f["session_length_s"] = (SessionLast.Value - ss).TotalSeconds;
-            f["session_pages"] = SessionPages;
-            var closed = Sessions - 1;
-            f["avg_session_length_s"] = ((SessionLast.Value - ss).TotalSeconds + ClosedSessionSeconds) / Sessions;
-            f["avg_session_pages"] = (double)(SessionPages + ClosedSessionPages) / Math.Max(1, closed + 1);
-        }
-        var channel = Array.IndexOf(ChannelCounts, ChannelCounts.Max());
-        if (ChannelCounts[channel] > 0) f["preferred_channel"] = channel;
-        var hour = Array.IndexOf(HourCounts, HourCounts.Max());
-        if (HourCounts[hour] > 0) f["preferred_hour"] = hour;
-        if (Categories.Top is { } top) f["top_category_affinity"] = Categories.ValueAt(top, asOf, o.AffinityHalfLifeDays);
+        foreach (var name in _baseNames) Add(name);
+        foreach (var name in _windowNames) Add(name);
+        foreach (var name in _tailNames) Add(name);
         // Per key, so rules can ask "likes shoes?" ({"feature":"category_affinity.shoes","op":">","value":0}).
         foreach (var s in Categories.Scores) f["category_affinity." + s.Key] = Categories.ValueAt(s.Key, asOf, o.AffinityHalfLifeDays);
         foreach (var s in Brands.Scores) f["brand_affinity." + s.Key] = Brands.ValueAt(s.Key, asOf, o.AffinityHalfLifeDays);

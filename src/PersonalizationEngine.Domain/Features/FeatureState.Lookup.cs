@@ -3,9 +3,9 @@ namespace PersonalizationEngine.Domain.Features;
 public sealed partial class FeatureState
 {
     /// <summary>
-    /// One feature of the <see cref="Flatten"/> view, computed on its own: exactly the value (and presence) that
-    /// <see cref="Flatten"/> would give for <paramref name="name"/>, without building the whole view. Segment rules
-    /// and models read a handful of features after every event; this spares them the ~60-entry dictionary.
+    /// One feature, computed on its own (absent: false); the only place the formulas live, <see cref="Flatten"/>
+    /// asks it for every name. Segment rules and models read a handful of features after every event; this spares
+    /// them the ~60-entry dictionary.
     /// </summary>
     public bool TryGetFeature(string name, DateTimeOffset asOf, FeatureOptions o, out double value)
     {
@@ -94,7 +94,7 @@ public sealed partial class FeatureState
         return tier;
     }
 
-    /// <summary>Index of the first maximum, as Flatten's <c>Array.IndexOf(a, a.Max())</c>; absent when that count is 0.</summary>
+    /// <summary>Index of the first maximum; absent when that count is 0 (nothing counted yet).</summary>
     private static bool TryArgMax(int[] counts, out double value)
     {
         value = 0;

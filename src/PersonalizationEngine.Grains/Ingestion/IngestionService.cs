@@ -23,7 +23,6 @@ public sealed class IngestionService
 
     private static readonly Counter<long> RefusedCounter = Meter.CreateCounter<long>("pe_ingest_refused_events", "events", "Events refused by admission control (503 + Retry-After): too many in flight, or too many customers in memory.");
 
-    private readonly IGrainFactory _grains;
     private readonly EngineOptions _options;
     private readonly EventStandardizer _standardizer;
     private readonly IdentityResolver _resolver;
@@ -35,7 +34,6 @@ public sealed class IngestionService
     public IngestionService(ActorSystem actors, IOptions<EngineOptions> options, Protection.EngineKeys keys, TimeProvider time)
     {
         _actors = actors;
-        _grains = actors;
         _options = options.Value;
         _standardizer = new EventStandardizer(_options.Validation);
         _resolver = new IdentityResolver(_options.Profile.Identity);
@@ -225,7 +223,7 @@ public sealed class IngestionService
     {
         for (var hop = 0; hop < 8; hop++)
         {
-            var grain = _grains.GetGrain<CustomerGrain>(profileId);
+            var grain = _actors.GetGrain<CustomerGrain>(profileId);
             var ticket = await grain.InvokeAsync(events, static (g, e) => g.Ingest(e)).ConfigureAwait(false);
             if (ReferenceEquals(ticket, IngestTicket.NeedsKey))
             {
@@ -272,7 +270,7 @@ public sealed class IngestionService
             var mapped = new Dictionary<string, string?>(StringComparer.Ordinal);
             foreach (var (key, hash) in hashes)
             {
-                var owner = await _grains.GetGrain<IdentityGrain>(hash).InvokeAsync(static g => g.Get()).ConfigureAwait(false);
+                var owner = await _actors.GetGrain<IdentityGrain>(hash).InvokeAsync(static g => g.Get()).ConfigureAwait(false);
                 mapped[key] = owner is null ? null : await CurrentProfileAsync(owner).ConfigureAwait(false);
             }
             // A returning customer (every identifier already theirs) needs no look at the profile's identifiers.
@@ -283,7 +281,7 @@ public sealed class IngestionService
             var known = new Dictionary<string, IReadOnlyDictionary<string, List<string>>>(StringComparer.Ordinal);
             foreach (var pid in mapped.Values.OfType<string>().Distinct())
             {
-                known[pid] = await _grains.GetGrain<CustomerGrain>(pid).InvokeAsync(static g => Copy(g.GetIdentifiers())).ConfigureAwait(false);
+                known[pid] = await _actors.GetGrain<CustomerGrain>(pid).InvokeAsync(static g => Copy(g.GetIdentifiers())).ConfigureAwait(false);
             }
             var decision = _resolver.Decide(identifiers, key => mapped.GetValueOrDefault(key), pid => known[pid]);
             if (decision.Kind == IdentityDecisionKind.Reject)
@@ -306,10 +304,10 @@ public sealed class IngestionService
                 }
                 if (current is not null && decision.MergedProfileIds.Contains(current))
                 {
-                    await _grains.GetGrain<IdentityGrain>(hashes[key]).CallAsync(g => g.RepointAsync(current, target)).ConfigureAwait(false);
+                    await _actors.GetGrain<IdentityGrain>(hashes[key]).CallAsync(g => g.RepointAsync(current, target)).ConfigureAwait(false);
                     continue;
                 }
-                var owner = await _grains.GetGrain<IdentityGrain>(hashes[key]).CallAsync(g => g.ClaimAsync(target)).ConfigureAwait(false);
+                var owner = await _actors.GetGrain<IdentityGrain>(hashes[key]).CallAsync(g => g.ClaimAsync(target)).ConfigureAwait(false);
                 if (owner != target)
                 {
                     conflict = true; // someone claimed it meanwhile: resolve again with what is known now
@@ -328,7 +326,7 @@ public sealed class IngestionService
     {
         for (var hop = 0; hop < 8; hop++)
         {
-            var next = await _grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g => g.MergedInto).ConfigureAwait(false);
+            var next = await _actors.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g => g.MergedInto).ConfigureAwait(false);
             if (next is null)
             {
                 return profileId;
@@ -341,23 +339,23 @@ public sealed class IngestionService
     /// <summary>Folds <paramref name="loser"/> into <paramref name="survivor"/>: export, absorb (durable), complete, re-link, forward late events.</summary>
     private async Task MergeAsync(string loser, string survivor, IdentifierHasher hasher)
     {
-        var export = await _grains.GetGrain<CustomerGrain>(loser).CallAsync(g => g.ExportForMergeAsync()).ConfigureAwait(false);
+        var export = await _actors.GetGrain<CustomerGrain>(loser).CallAsync(g => g.ExportForMergeAsync()).ConfigureAwait(false);
         if (export is not null)
         {
-            await _grains.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.AbsorbAsync(export)).ConfigureAwait(false);
+            await _actors.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.AbsorbAsync(export)).ConfigureAwait(false);
         }
         else
         {
-            await _grains.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.NoteAbsorbedAsync(loser)).ConfigureAwait(false);
+            await _actors.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.NoteAbsorbedAsync(loser)).ConfigureAwait(false);
         }
         // Marked as merged even when it holds nothing yet: a concurrent request that resolved to it before this
         // merge then gets redirected to the survivor instead of filling an unreachable profile.
-        var late = await _grains.GetGrain<CustomerGrain>(loser).CallAsync(g => g.CompleteMergeAsync(survivor, export?.JournalSequence ?? 0)).ConfigureAwait(false);
+        var late = await _actors.GetGrain<CustomerGrain>(loser).CallAsync(g => g.CompleteMergeAsync(survivor, export?.JournalSequence ?? 0)).ConfigureAwait(false);
         foreach (var (type, values) in export?.Profile.Identifiers ?? [])
         {
             foreach (var value in values)
             {
-                await _grains.GetGrain<IdentityGrain>(hasher.Hash(type, value)).CallAsync(g => g.RepointAsync(loser, survivor)).ConfigureAwait(false);
+                await _actors.GetGrain<IdentityGrain>(hasher.Hash(type, value)).CallAsync(g => g.RepointAsync(loser, survivor)).ConfigureAwait(false);
             }
         }
         if (late.Count > 0)
