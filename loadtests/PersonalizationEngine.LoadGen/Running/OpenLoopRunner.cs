@@ -13,37 +13,23 @@ public sealed class OpenLoopRunner(IRequestSender sender, int maxInFlight)
 {
     private int _inFlight;
 
-    public async Task RunAsync(IEnumerable<ScheduledRequest> schedule, RunRecorder recorder, CancellationToken cancellationToken)
+    public Task RunAsync(IEnumerable<ScheduledRequest> schedule, RunRecorder recorder, CancellationToken cancellationToken) =>
+        // The schedule runs on a thread of its own: it sleeps between arrivals (see Pacer), which must not hold a
+        // thread-pool thread the sends need.
+        Task.Factory.StartNew(() => Run(schedule, recorder, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    private Task Run(IEnumerable<ScheduledRequest> schedule, RunRecorder recorder, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
         var pending = new List<Task>();
         foreach (var item in schedule)
         {
+            var due = start + (long)(item.Offset.TotalSeconds * Stopwatch.Frequency);
+            // Any lateness of this wake-up is counted in the latency (measured from `due`), never hidden.
+            Pacer.WaitUntil(due, cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
                 break;
-            }
-
-            var due = start + (long)(item.Offset.TotalSeconds * Stopwatch.Frequency);
-            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-            if (wait > TimeSpan.FromMilliseconds(2))
-            {
-                // Sleep coarsely, then issue everything that has become due: timers are ~1 ms, rates are far higher.
-                try
-                {
-                    await Task.Delay(wait - TimeSpan.FromMilliseconds(1), cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-
-            // Sub-millisecond gaps: yield rather than spin so the generator does not burn a core the server needs
-            // (this machine has two). Any lateness here is counted in the latency, never hidden.
-            while (Stopwatch.GetTimestamp() < due)
-            {
-                Thread.Yield();
             }
 
             if (Interlocked.Increment(ref _inFlight) > maxInFlight)
@@ -61,7 +47,7 @@ public sealed class OpenLoopRunner(IRequestSender sender, int maxInFlight)
             }
         }
 
-        await Task.WhenAll(pending).ConfigureAwait(false);
+        return Task.WhenAll(pending);
     }
 
     private async Task SendOneAsync(RequestSpec request, long intended, RunRecorder recorder, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace PersonalizationEngine.Grains.Customers;
 public sealed partial class CustomerGrain
 {
     private const int MaxPending = 16;
-    private readonly List<PendingDecision> _pending = [];
+    private readonly PendingDecisions _pending = new(MaxPending);
 
     /// <summary>
     /// Next best offer for this customer, decided in this turn from memory: features, consents, contact history,
@@ -28,15 +28,15 @@ public sealed partial class CustomerGrain
         if (Exists)
         {
             _pending.Add(new PendingDecision(decision.DecisionId, OfferIdsOf(decision.Offers), context, now, control));
-            if (_pending.Count > MaxPending) _pending.RemoveAt(0);
         }
         if ((control ? OfferModelGrain.ControlKey : decision.Offers.FirstOrDefault()?.OfferId) is { } led) propensities.NoteDecision(led);
         return new DecisionView(decision.DecisionId, Exists ? Key : null, decision.Control, decision.Offers, decision.Trace);
     }
 
-    private static string[] OfferIdsOf(IReadOnlyList<OfferScore> offers)
+    private static IReadOnlyList<string> OfferIdsOf(IReadOnlyList<OfferScore> offers)
     {
         if (offers.Count == 0) return [];
+        if (offers.Count == 1) return [offers[0].OfferId];
         var ids = new string[offers.Count];
         for (var i = 0; i < ids.Length; i++) ids[i] = offers[i].OfferId;
         return ids;
@@ -77,11 +77,12 @@ public sealed partial class CustomerGrain
     {
         if (e.Type == EventTypes.Purchase)
         {
-            foreach (var p in _pending)
+            for (var i = 0; i < _pending.Count; i++)
             {
+                ref var p = ref _pending[i];
                 if (p.Converted || e.Timestamp < p.At || e.Timestamp - p.At > decisioning.ConversionWindow) continue;
                 p.Converted = true;
-                Signal(p.Control ? OfferModelGrain.ControlKey : p.OfferIds.Length > 0 ? p.OfferIds[0] : null, OfferSignal.Conversion, null, e.Amount);
+                Signal(p.Control ? OfferModelGrain.ControlKey : p.LeadOffer, OfferSignal.Conversion, null, e.Amount);
             }
             return;
         }
@@ -98,7 +99,7 @@ public sealed partial class CustomerGrain
         if (string.IsNullOrEmpty(offerId)) return;
         var decisionId = e.Properties.String("decisionId") ?? e.Properties.String("decision_id");
         (_profile!.Contacts ??= new ContactHistory()).Record(new ContactEntry(e.Timestamp, ChannelNames.ToWire(e.Channel), offerId, kind.Value));
-        var pending = decisionId is null ? null : _pending.FirstOrDefault(p => p.DecisionId == decisionId);
+        var at = decisionId is null ? -1 : _pending.IndexOf(decisionId);
         var signal = kind.Value switch
         {
             ContactKind.Impression => OfferSignal.Impression,
@@ -107,11 +108,12 @@ public sealed partial class CustomerGrain
             _ => OfferSignal.Reject,
         };
         double[]? context = null;
-        if (pending is not null)
+        if (at >= 0)
         {
+            ref var pending = ref _pending[at];
             if (signal == OfferSignal.Impression) (pending.Impressed ??= []).Add(offerId);
             // Learn once per decision and offer: the first answer counts.
-            else if ((pending.Answered ??= []).Add(offerId)) context = pending.Context;
+            else if ((pending.Answered ??= []).Add(offerId)) context = pending.Context.ToArray();
         }
         Signal(offerId, signal, context, 0);
     }
@@ -121,8 +123,8 @@ public sealed partial class CustomerGrain
     {
         for (var i = _pending.Count - 1; i >= 0; i--)
         {
-            var p = _pending[i];
-            if (!p.IgnoredReported && now - p.At > decisioning.FeedbackWindow) ReportIgnored(p);
+            ref var p = ref _pending[i];
+            if (!p.IgnoredReported && now - p.At > decisioning.FeedbackWindow) ReportIgnored(ref p);
             if (now - p.At > decisioning.ConversionWindow) _pending.RemoveAt(i);
         }
     }
@@ -134,20 +136,21 @@ public sealed partial class CustomerGrain
     /// </summary>
     private void ReportPendingOnDeactivation()
     {
-        foreach (var p in _pending)
+        for (var i = 0; i < _pending.Count; i++)
         {
-            if (!p.IgnoredReported) ReportIgnored(p);
+            ref var p = ref _pending[i];
+            if (!p.IgnoredReported) ReportIgnored(ref p);
         }
         _pending.Clear();
     }
 
-    private void ReportIgnored(PendingDecision p)
+    private void ReportIgnored(ref PendingDecision p)
     {
         p.IgnoredReported = true;
         if (p.Impressed is not { } impressed) return;
         foreach (var offer in impressed)
         {
-            if (p.Answered?.Contains(offer) != true) Signal(offer, OfferSignal.Ignored, p.Context, 0);
+            if (p.Answered?.Contains(offer) != true) Signal(offer, OfferSignal.Ignored, p.Context.ToArray(), 0);
         }
     }
 

@@ -12,7 +12,10 @@ public static class OfferContext
         "bias", "recent", "orders", "aov", "churn", "activity_7d", "cart", "email_engaged", "channel_web", "channel_app", "channel_email",
     ];
 
-    public static int Dimension => Names.Length;
+    /// <summary>The number of context entries (a constant so decisions can store a context inline).</summary>
+    public const int Size = 11;
+
+    public static int Dimension => Size;
 
     public static double[] Build(IReadOnlyDictionary<string, double> f, string channel)
     {
