@@ -18,7 +18,7 @@ dotnet build loadtests/PersonalizationEngine.LoadGen -c Release -v q -nologo >/d
 admin=bench-admin-key-0123456789 url=http://127.0.0.1:5091
 Storage__Provider=Postgres ConnectionStrings__Postgres="$PE_TEST_POSTGRES;Maximum Pool Size=64" Storage__Postgres__Schema=many_$(date -u +%Y%m%d%H%M%S) \
   Auth__AdminKey=$admin Logging__LogLevel__Default=Warning Actors__IdleTimeout=00:00:30 Actors__MaxActivations=${MAX_ACTIVATIONS:-100000} \
-  dotnet src/PersonalizationEngine.Gateway/bin/Release/net10.0/PersonalizationEngine.Gateway.dll --urls $url >/tmp/pe-many.log 2>&1 &
+  dotnet src/PersonalizationEngine.Gateway/bin/Release/net10.0/PersonalizationEngine.Gateway.dll --urls $url --contentRoot "$(pwd)"/src/PersonalizationEngine.Gateway/bin/Release/net10.0 >/tmp/pe-many.log 2>&1 &
 pid=$!
 until curl -fs $url/health/ready >/dev/null 2>&1; do sleep 0.5; done
 dotnet loadtests/PersonalizationEngine.LoadGen/bin/Release/net10.0/pe-load.dll ingest --url $url --key $admin --customers ${CUSTOMERS:-2000000} --sequential \

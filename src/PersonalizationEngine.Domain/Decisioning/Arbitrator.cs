@@ -62,18 +62,21 @@ public static class Arbitrator
             trace.Add(new RuleOutcome("*", "control", "control group", false, "This decision is in the control group: no offer, to measure uplift."));
             return new Decision(r.DecisionId, true, [], trace);
         }
-        var ranked = new List<(CompiledOffer Offer, double Score, double Propensity, double Weight)>();
-        foreach (var offer in r.Offers)
+        var ranked = new List<(CompiledOffer Offer, double Score, double Propensity, double Weight)>(r.Offers.Count);
+        for (var o = 0; o < r.Offers.Count; o++)
         {
+            var offer = r.Offers[o];
             if (!Passes(offer, r, trace)) continue;
             var propensity = Math.Clamp(r.Propensity(offer.OfferId), 0, 1);
             var weight = WeightOf(r, offer.OfferId);
             ranked.Add((offer, propensity * weight * (double)offer.Definition.Value * offer.Definition.Lever, propensity, weight));
         }
         ranked.Sort(static (x, y) => y.Score.CompareTo(x.Score) is var c && c != 0 ? c : string.CompareOrdinal(x.Offer.OfferId, y.Offer.OfferId));
-        var best = new List<OfferScore>(Math.Min(ranked.Count, Math.Max(0, r.Limit)));
-        foreach (var (offer, score, propensity, weight) in ranked.Take(Math.Max(0, r.Limit)))
+        var take = Math.Min(ranked.Count, Math.Max(0, r.Limit));
+        var best = new List<OfferScore>(take);
+        for (var i = 0; i < take; i++)
         {
+            var (offer, score, propensity, weight) = ranked[i];
             var d = offer.Definition;
             var value = (double)d.Value;
             // Reasons are text for people: built for the offers returned only.
@@ -150,8 +153,9 @@ public static class Arbitrator
         }
 
         // Contact policy and fatigue.
-        foreach (var p in r.Policies)
+        for (var i = 0; i < r.Policies.Count; i++)
         {
+            var p = r.Policies[i];
             if (p.Channel != "*" && p.Channel != r.Channel) continue;
             if (p.MaxContacts is { } max)
             {

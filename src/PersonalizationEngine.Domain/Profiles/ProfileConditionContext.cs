@@ -25,7 +25,16 @@ public sealed class ProfileConditionContext(CustomerProfile profile, IReadOnlyDi
     /// <summary>True when the customer said no: for <c>purpose:channel</c> if recorded, else for the purpose.</summary>
     public bool IsRefused(string purpose, string channel)
     {
-        if (profile.Consents.TryGetValue(purpose + ":" + channel, out var exact)) return !exact.Granted;
+        // "purpose:channel" looked up without building the string (this runs for every offer of every decision).
+        Span<char> key = stackalloc char[Math.Min(purpose.Length + 1 + channel.Length, 256)];
+        if (purpose.Length + 1 + channel.Length <= key.Length && profile.Consents.TryGetAlternateLookup<ReadOnlySpan<char>>(out var lookup))
+        {
+            purpose.CopyTo(key);
+            key[purpose.Length] = ':';
+            channel.CopyTo(key[(purpose.Length + 1)..]);
+            if (lookup.TryGetValue(key, out var exactState)) return !exactState.Granted;
+        }
+        else if (profile.Consents.TryGetValue(purpose + ":" + channel, out var exact)) return !exact.Granted;
         return profile.Consents.TryGetValue(purpose, out var general) && !general.Granted;
     }
 }

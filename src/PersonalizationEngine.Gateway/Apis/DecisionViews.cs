@@ -16,10 +16,28 @@ internal sealed record NboAnswer(string DecisionId, string? ProfileId, bool Cont
             var definition = catalog.Offers.Get(o.OfferId);
             offers[i] = new NboOffer(o.OfferId, definition?.Name, Math.Round(o.Score, 6), Math.Round(o.Propensity, 4), o.ContextWeight, o.Value, o.Lever, o.Reasons, definition?.Creative);
         }
-        var excluded = v.Trace.Where(t => !t.Passed).Select(t => new NboExclusion(t.OfferId, t.Stage, t.Rule, t.Detail)).ToArray();
-        var trace = explain ? v.Trace.Select(t => new NboRule(t.OfferId, t.Stage, t.Rule, t.Passed, t.Detail)).ToArray() : null;
+        var failed = 0;
+        foreach (var t in v.Trace)
+        {
+            if (!t.Passed) failed++;
+        }
+        var excluded = failed == 0 ? [] : new NboExclusion[failed];
+        var trace = explain ? new NboRule[v.Trace.Count] : null;
+        for (int i = 0, e = 0; i < v.Trace.Count; i++)
+        {
+            var t = v.Trace[i];
+            if (!t.Passed) excluded[e++] = new NboExclusion(t.OfferId, t.Stage, t.Rule, t.Detail);
+            if (trace is not null) trace[i] = new NboRule(t.OfferId, t.Stage, t.Rule, t.Passed, t.Detail);
+        }
         return new NboAnswer(v.DecisionId, v.ProfileId, v.Control, offers, excluded, trace);
     }
+
+    /// <summary>
+    /// The HTTP answer, written with the source-generated type info itself: its options are the generator's, so
+    /// System.Text.Json can use the generated fast path instead of the general converters (which allocate a
+    /// write stack per answer).
+    /// </summary>
+    public static IResult Json(NboAnswer answer) => Results.Json(answer, GatewayJsonContext.Default.NboAnswer);
 }
 
 /// <summary>One offer of an answer with its score breakdown and creative.</summary>

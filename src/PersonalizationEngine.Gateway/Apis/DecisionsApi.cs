@@ -19,7 +19,7 @@ internal static class DecisionsApi
             if (problem is not null) return problem;
             var (id, notFound) = await CustomersApi.ResolveAsync(@ref, directory);
             if (notFound is not null) return notFound;
-            return Results.Ok(NboAnswer.From(await decisions.DecideAsync(id!, input! with { Explain = explain ?? false }), catalog, explain ?? false));
+            return NboAnswer.Json(NboAnswer.From(await decisions.DecideAsync(id!, input! with { Explain = explain ?? false }), catalog, explain ?? false));
         }).WithSummary("Next best offer: ?channel=web&placement=home&limit=3 (&explain=true for every rule outcome).");
         customer.MapPost("", async (string @ref, HttpRequest request, CustomerDirectory directory, DecisionService decisions, DecisioningCatalog catalog, CancellationToken ct) =>
         {
@@ -45,7 +45,7 @@ internal static class DecisionsApi
             var (id, notFound) = await CustomersApi.ResolveAsync(@ref, directory);
             if (notFound is not null) return notFound;
             var explain = root.TryGetProperty("explain", out var e) && e.ValueKind == JsonValueKind.True;
-            return Results.Ok(NboAnswer.From(await decisions.DecideAsync(id!, input! with { Explain = explain }), catalog, explain));
+            return NboAnswer.Json(NboAnswer.From(await decisions.DecideAsync(id!, input! with { Explain = explain }), catalog, explain));
         }).WithSummary("Next best offer with a context body.");
 
         // The public tracker route: a website asks with its (public) write key for its visitor.
@@ -59,7 +59,7 @@ internal static class DecisionsApi
             if (!string.IsNullOrWhiteSpace(anonymousId)) refs.Add("anonymous_id:" + anonymousId);
             var view = await decisions.DecideForVisitorAsync(refs, input!);
             // Only what the page needs: no profile data goes to the browser.
-            return Results.Ok(VisitorOffers.From(view, catalog));
+            return Results.Json(VisitorOffers.From(view, catalog), GatewayJsonContext.Default.VisitorOffers);
         }).WithTags("Public tracker").RequireAuthorization(ApiScopes.Ingest).WithSummary("Offers for a website visitor, with the site's write key.");
 
         app.MapCatalog<OfferDefinition>("/api/v1/offers", "Offers", sp => sp.GetRequiredService<DecisioningCatalog>().Offers, o => o.Compile().Errors, o => o.OfferId);

@@ -54,9 +54,9 @@ public static class EngineHostingExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(ApiScopes.Ingest, p => p.RequireAssertion(c => HasScope(c.User, ApiScopes.Ingest)))
-            .AddPolicy(ApiScopes.Query, p => p.RequireAssertion(c => HasScope(c.User, ApiScopes.Query)))
-            .AddPolicy(ApiScopes.Admin, p => p.RequireAssertion(c => HasScope(c.User, ApiScopes.Admin)));
+            .AddPolicy(ApiScopes.Ingest, p => p.RequireAssertion(c => ApiKeyAuthenticationHandler.HasScope(c.User, ApiScopes.Ingest)))
+            .AddPolicy(ApiScopes.Query, p => p.RequireAssertion(c => ApiKeyAuthenticationHandler.HasScope(c.User, ApiScopes.Query)))
+            .AddPolicy(ApiScopes.Admin, p => p.RequireAssertion(c => ApiKeyAuthenticationHandler.HasScope(c.User, ApiScopes.Admin)));
 
         var permits = config.GetValue<int?>("RateLimits:PermitsPerSecond") ?? 100_000;
         var burst = config.GetValue<int?>("RateLimits:Burst") ?? permits * 2;
@@ -117,19 +117,19 @@ public static class EngineHostingExtensions
         return builder;
     }
 
-    private static bool HasScope(System.Security.Claims.ClaimsPrincipal user, string scope) =>
-        user.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope) || user.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, ApiScopes.Admin);
-
     public static WebApplication UseEngine(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages(async context =>
+        // Error statuses without a body (no route, wrong method, 401/403 from the framework) get problem details.
+        // The condition of UseStatusCodePages, without its per-request feature and items dictionary.
+        app.Use(async (context, next) =>
         {
-            var r = context.HttpContext.Response;
-            if (r.ContentLength is null && string.IsNullOrEmpty(r.ContentType))
+            await next(context);
+            var r = context.Response;
+            if (r.StatusCode is >= 400 and < 600 && !r.HasStarted && r.ContentLength is null && string.IsNullOrEmpty(r.ContentType))
             {
                 var detail = r.StatusCode == 404 ? "No route matches this path." : r.StatusCode == 405 ? "This route does not accept that method." : "The request failed.";
-                await ProblemWriter.WriteAsync(context.HttpContext, r.StatusCode, ReasonPhrases(r.StatusCode), detail, r.StatusCode is 404 or 405 ? "path" : null);
+                await ProblemWriter.WriteAsync(context, r.StatusCode, ReasonPhrases(r.StatusCode), detail, r.StatusCode is 404 or 405 ? "path" : null);
             }
         });
         var maxBody = app.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 4 * 1024 * 1024;

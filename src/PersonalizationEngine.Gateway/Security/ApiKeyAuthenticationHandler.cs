@@ -26,17 +26,27 @@ public sealed class ApiKeyAuthenticationHandler(
         if (presented is null) return Task.FromResult(AuthenticateResult.NoResult());
         var key = registry.Find(presented);
         if (key is null) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(Principals.GetValue(key, Principal), SchemeName)));
+        return Results.GetValue(key, Success);
     }
 
-    // A key's principal never changes (a changed key is a new record), so it is built once per key, not per request.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ApiKeyRecord, ClaimsPrincipal> Principals = new();
+    // A key's principal never changes (a changed key is a new record), so its successful result is built once per
+    // key, not per request (nothing downstream mutates it: the authentication service wraps it in a new ticket).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ApiKeyRecord, Task<AuthenticateResult>> Results = new();
 
-    private static ClaimsPrincipal Principal(ApiKeyRecord key)
+    private static Task<AuthenticateResult> Success(ApiKeyRecord key) =>
+        Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ApiKeyPrincipal(key), SchemeName)));
+
+    /// <summary>True when the principal's key grants <paramref name="scope"/> (or admin).</summary>
+    public static bool HasScope(ClaimsPrincipal user, string scope) =>
+        user is ApiKeyPrincipal p ? p.Key.Allows(scope) : user.HasClaim(ScopeClaim, scope) || user.HasClaim(ScopeClaim, ApiScopes.Admin);
+
+    /// <summary>The caller as claims (id, name, one scope claim per scope) that also knows its key record.</summary>
+    private sealed class ApiKeyPrincipal(ApiKeyRecord key) : ClaimsPrincipal(new ClaimsIdentity(ClaimsOf(key), SchemeName))
     {
-        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, key.Id), new(ClaimTypes.Name, key.Name) };
-        claims.AddRange(key.Scopes.Select(s => new Claim(ScopeClaim, s)));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        public ApiKeyRecord Key { get; } = key;
+
+        private static IEnumerable<Claim> ClaimsOf(ApiKeyRecord key) =>
+            [new(ClaimTypes.NameIdentifier, key.Id), new(ClaimTypes.Name, key.Name), .. key.Scopes.Select(s => new Claim(ScopeClaim, s))];
     }
 
     internal static string? Presented(HttpRequest request)

@@ -63,7 +63,8 @@ public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOption
     {
         if (presented.Length is < MinimumKeyLength or > 256) return null;
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(presented), hash);
+        Span<byte> utf8 = stackalloc byte[256 * 3];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(presented, utf8)], hash);
         ApiKeyRecord? found = null;
         Span<byte> stored = stackalloc byte[32];
         foreach (var k in Keys)

@@ -12,7 +12,11 @@ namespace PersonalizationEngine.Grains.Decisioning;
 /// <summary>Asks a customer's grain for its next best offer (or decides cold for a visitor not seen yet), timed.</summary>
 public sealed class DecisionService(IGrainFactory grains, CustomerDirectory directory, DecisioningCatalog catalog, PropensityCache propensities, EngineSettings settings, EngineStats stats, TimeProvider time)
 {
-    public static string NewDecisionId() => "dec_" + Guid.CreateVersion7().ToString("N");
+    public static string NewDecisionId() => string.Create(36, Guid.CreateVersion7(), static (chars, id) =>
+    {
+        "dec_".CopyTo(chars);
+        id.TryFormat(chars[4..], out _, "N");
+    });
 
     public async Task<DecisionView> DecideAsync(string profileId, DecideInput input)
     {

@@ -58,7 +58,7 @@ public sealed class DecisioningCatalog
     public bool InControl(string profileId)
     {
         if (ControlShare <= 0) return false;
-        var h = Domain.Profiles.EventIdHash.Of("control:" + profileId);
+        var h = Domain.Profiles.EventIdHash.Of("control:", profileId);
         return (ulong)h % 10_000 < ControlShare * 10_000;
     }
 }
