@@ -158,6 +158,8 @@ public sealed class OperationsTests : IClassFixture<OperationsTests.Engine>
         var metrics = await _engine.Client().GetStringAsync("/metrics");
         Assert.Contains("pe_events", metrics, StringComparison.Ordinal);
         Assert.Contains("_bucket{", metrics, StringComparison.Ordinal);
+        Assert.Contains("actors_activations", metrics, StringComparison.Ordinal); // the runtime's meter is exported...
+        Assert.DoesNotContain("actors_turn_duration", metrics, StringComparison.Ordinal); // ...but per-turn timing only with Metrics:TurnDuration
 
         var openapi = JsonDocument.Parse(await _engine.Client(null).GetStringAsync("/openapi/v1.json")).RootElement;
         var paths = openapi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
