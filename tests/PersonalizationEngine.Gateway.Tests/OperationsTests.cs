@@ -133,7 +133,9 @@ public sealed class OperationsTests : IClassFixture<OperationsTests.Engine>
     public async Task Oversized_bodies_unknown_routes_and_layer_failures_are_problems()
     {
         var big = new string('x', 70_000);
-        await Problem(await _engine.Client(DataApiTests.Write).PostAsync("/api/v1/events", new StringContent($"[\"{big}\"]")), HttpStatusCode.RequestEntityTooLarge, "body");
+        var oversized = await _engine.Client(DataApiTests.Write).PostAsync("/api/v1/events", new StringContent($"[\"{big}\"]"));
+        Assert.True(oversized.Headers.ConnectionClose); // the unread body ends the connection: clients must not reuse it
+        await Problem(oversized, HttpStatusCode.RequestEntityTooLarge, "body");
         await Problem(await _engine.Client().GetAsync("/api/v1/nothing-here"), HttpStatusCode.NotFound, "path");
 
         var mailbox = await _engine.Client().GetAsync("/test/mailbox-full");

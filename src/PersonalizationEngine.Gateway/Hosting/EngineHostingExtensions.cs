@@ -141,6 +141,9 @@ public static class EngineHostingExtensions
             // Kestrel enforces the limit on the stream too; this answers declared oversize bodies up front.
             if (context.Request.ContentLength > maxBody)
             {
+                // The body is not read, so Kestrel closes the connection after the answer: say so, or a client
+                // that reuses the connection writes its next request into a closed socket (broken pipe).
+                context.Response.Headers.Connection = "close";
                 return ProblemWriter.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large.", $"Bodies are limited to {maxBody:N0} bytes.", "body");
             }
             return next(context);
