@@ -11,7 +11,7 @@ namespace PersonalizationEngine.LoadGen.Running;
 /// </summary>
 internal static partial class Pacer
 {
-    private static readonly bool NativeSleep = OperatingSystem.IsLinux() || OperatingSystem.IsMacOS();
+    private static readonly bool NativeSleep = OperatingSystem.IsLinux();
 
     public static void WaitUntil(long due, CancellationToken cancellationToken)
     {

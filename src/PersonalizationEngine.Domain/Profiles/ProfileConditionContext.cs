@@ -26,9 +26,10 @@ public sealed class ProfileConditionContext(CustomerProfile profile, IReadOnlyDi
     public bool IsRefused(string purpose, string channel)
     {
         // "purpose:channel" looked up without building the string (this runs for every offer of every decision).
-        Span<char> key = stackalloc char[Math.Min(purpose.Length + 1 + channel.Length, 256)];
-        if (purpose.Length + 1 + channel.Length <= key.Length && profile.Consents.TryGetAlternateLookup<ReadOnlySpan<char>>(out var lookup))
+        var length = purpose.Length + 1 + channel.Length;
+        if (length <= 256 && profile.Consents.TryGetAlternateLookup<ReadOnlySpan<char>>(out var lookup))
         {
+            Span<char> key = stackalloc char[length];
             purpose.CopyTo(key);
             key[purpose.Length] = ':';
             channel.CopyTo(key[(purpose.Length + 1)..]);

@@ -33,10 +33,8 @@ public sealed partial class CustomerGrain
         return new DecisionView(decision.DecisionId, Exists ? Key : null, decision.Control, decision.Offers, decision.Trace);
     }
 
-    private static IReadOnlyList<string> OfferIdsOf(IReadOnlyList<OfferScore> offers)
+    private static string[] OfferIdsOf(IReadOnlyList<OfferScore> offers)
     {
-        if (offers.Count == 0) return [];
-        if (offers.Count == 1) return [offers[0].OfferId];
         var ids = new string[offers.Count];
         for (var i = 0; i < ids.Length; i++) ids[i] = offers[i].OfferId;
         return ids;

@@ -53,7 +53,7 @@ internal struct PendingDecision
     {
         if (!TryParseId(decisionId, out _id)) _otherId = decisionId;
         if (offerIds.Count == 1) _offer = offerIds[0];
-        else if (offerIds.Count > 1) _offers = [.. offerIds];
+        else if (offerIds.Count > 1) _offers = offerIds as string[] ?? [.. offerIds]; // an array is taken as is
         Context = ContextVector.From(context);
         At = at;
         Control = control;
