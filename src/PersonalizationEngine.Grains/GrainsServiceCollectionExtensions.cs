@@ -73,6 +73,7 @@ public static class GrainsServiceCollectionExtensions
         silo.Services.AddGrainStorage(EngineGrainStorage.Name, static (sp, _) => new EngineGrainStorage(sp.GetRequiredService<IStorageProvider>()));
         silo.Configure<GrainCollectionOptions>(o =>
         {
+            o.CollectionQuantum = actors.CollectionQuantum;
             o.ClassSpecificCollectionAge[typeof(CustomerGrain).FullName!] = actors.IdleTimeout;
             o.ClassSpecificCollectionAge[typeof(PersonalizationEngine.Grains.Identity.IdentityGrain).FullName!] = actors.IdleTimeout;
             o.EnableActivationSheddingOnMemoryPressure = actors.ShedOnMemoryPressure;

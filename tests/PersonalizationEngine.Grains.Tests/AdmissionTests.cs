@@ -68,13 +68,13 @@ public sealed class AdmissionTests
 
         Assert.NotNull(refused);
         Assert.InRange(accepted, 8, 16); // identity grains are shed (nothing to write); customer grains pile up
-        Assert.True(host.Actors.ActivationCount > 15, $"{host.Actors.ActivationCount} activations");
+        Assert.True(host.ActivationCount > 15, $"{host.ActivationCount} activations");
         Assert.Contains("customers are in memory", refused.Message);
         Assert.Equal(TimeSpan.FromSeconds(1), refused.RetryAfter);
 
         storage.OpenSnapshots(); // shedding catches up
-        await host.Actors.CollectAsync();
-        Assert.True(host.Actors.ActivationCount <= 10, $"{host.Actors.ActivationCount} activations");
+        await host.ShedAsync();
+        Assert.True(host.ActivationCount <= 10, $"{host.ActivationCount} activations");
         var next = "c" + accepted;
         Assert.False((await host.Directory.ResolveAsync("user_id:" + next)).Found); // nothing of the refused batch was stored
         Assert.All((await host.Ingestion.IngestAsync(Batch(next, 1))).Items, i => Assert.Equal(IngestStatus.Accepted, i.Status));

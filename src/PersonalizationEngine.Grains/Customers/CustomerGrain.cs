@@ -147,7 +147,7 @@ public sealed partial class CustomerGrain(
         _dirty = false;
         try
         {
-            await state.WriteStateAsync().ConfigureAwait(true);
+            await StoreCalls.Unwrapped(state.WriteStateAsync()).ConfigureAwait(true);
         }
         catch
         {
@@ -158,7 +158,7 @@ public sealed partial class CustomerGrain(
 
     private async Task ClearStateAsync()
     {
-        await state.ClearStateAsync().ConfigureAwait(true);
+        await StoreCalls.Unwrapped(state.ClearStateAsync()).ConfigureAwait(true);
         _dirty = false;
     }
 

@@ -10,6 +10,9 @@ public sealed class ActorOptions
     /// <summary>Customers idle this long are deactivated (Orleans' <c>GrainCollectionOptions.CollectionAge</c> for customer grains), state written back first.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How often Orleans' activation collector looks for idle activations (<c>GrainCollectionOptions.CollectionQuantum</c>).</summary>
+    public TimeSpan CollectionQuantum { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Above this many customers in memory, the least recently used are shed (written back, then deactivated).</summary>
     [Range(1, int.MaxValue)]
     public int MaxActivations { get; set; } = 1_000_000;

@@ -28,7 +28,7 @@ public sealed class IdentityGrain([PersistentState("identity", EngineGrainStorag
         link.State.ProfileId = profileId;
         try
         {
-            await link.WriteStateAsync();
+            await StoreCalls.Unwrapped(link.WriteStateAsync());
         }
         catch
         {
@@ -45,7 +45,7 @@ public sealed class IdentityGrain([PersistentState("identity", EngineGrainStorag
             link.State.ProfileId = to;
             try
             {
-                await link.WriteStateAsync();
+                await StoreCalls.Unwrapped(link.WriteStateAsync());
             }
             catch
             {
@@ -59,7 +59,7 @@ public sealed class IdentityGrain([PersistentState("identity", EngineGrainStorag
     {
         if (link.State.ProfileId == profileId)
         {
-            await link.ClearStateAsync();
+            await StoreCalls.Unwrapped(link.ClearStateAsync());
             DeactivateOnIdle();
         }
     }

@@ -80,7 +80,7 @@ public sealed class OfferModelGrain(
         _dirty = false;
         try
         {
-            await state.WriteStateAsync();
+            await StoreCalls.Unwrapped(state.WriteStateAsync());
         }
         catch
         {
