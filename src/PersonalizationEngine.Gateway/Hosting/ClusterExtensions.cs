@@ -4,8 +4,9 @@ namespace PersonalizationEngine.Gateway.Hosting;
 
 /// <summary>
 /// How this node joins its cluster (section <c>Cluster</c>). <c>Localhost</c> (the default) is one node with
-/// Orleans' development membership: nothing to install. Ports default to Orleans' own (11111 silo, 30000 gateway);
-/// 0 picks free ports (tests run many engines at once).
+/// Orleans' development membership: nothing to install. Its silo and gateway ports are free loopback ports unless
+/// <c>Cluster:SiloPort</c> / <c>Cluster:GatewayPort</c> name them (the gateway co-hosts the silo and needs no fixed
+/// port; several engines on one machine, as the tests run them, never collide). 0 also means a free port.
 /// </summary>
 public static class ClusterExtensions
 {
@@ -17,8 +18,8 @@ public static class ClusterExtensions
         {
             throw new InvalidOperationException($"Cluster:Provider '{provider}' is not supported; use 'Localhost'.");
         }
-        var siloPort = Port(section, "SiloPort", 11111);
-        var gatewayPort = Port(section, "GatewayPort", 30000);
+        var siloPort = Port(section, "SiloPort", 0);
+        var gatewayPort = Port(section, "GatewayPort", 0);
         return silo.UseLocalhostClustering(siloPort, gatewayPort, null, section["ServiceId"] ?? "personalization-engine", section["ClusterId"] ?? "dev");
     }
 

@@ -14,11 +14,16 @@ public sealed class EngineExceptionHandler(ILogger<EngineExceptionHandler> logge
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        // Orleans wraps a storage provider's error ("Error from storage provider ..."): answer for the store's own error.
+        while (exception is Orleans.Runtime.OrleansException { InnerException: { } inner } and not Orleans.Storage.InconsistentStateException)
+        {
+            exception = inner;
+        }
         switch (exception)
         {
             case Orleans.Runtime.LimitExceededException:
                 await ProblemWriter.WriteAsync(context, 429, "Too many requests for this customer.",
-                    "Too many calls are queued for this customer; retry after the indicated delay. Nothing of this request was stored.", retryAfter: TimeSpan.FromMilliseconds(100));
+                    "Too many calls are queued for this customer; retry after the indicated delay. Nothing of this request was stored.", retryAfter: TimeSpan.FromSeconds(1));
                 return true;
             case Orleans.Runtime.GatewayTooBusyException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException:
                 await ProblemWriter.WriteAsync(context, 503, "The engine is at capacity.", "The actor runtime refused the call; retry after the indicated delay. Nothing of this request was stored.", retryAfter: TimeSpan.FromSeconds(1));
