@@ -1,11 +1,11 @@
 using BenchmarkDotNet.Running;
-using PersonalizationEngine.Benchmarks.Actors;
+using PersonalizationEngine.Benchmarks.Grains;
 
-// `--activation-memory` runs the heap-delta measurement of idle activations (not a BenchmarkDotNet job);
-// everything else goes to BenchmarkDotNet, e.g. `--filter '*Actors*' --job short`.
+// `--activation-memory` runs the heap-delta measurement of idle customer activations on an Orleans silo (not a
+// BenchmarkDotNet job); everything else goes to BenchmarkDotNet, e.g. `--filter '*GrainCall*' --job short`.
 if (args.Contains("--activation-memory"))
 {
-    await ActivationMemoryMeasurement.RunAsync();
+    await ActivationMemoryMeasurement.RunAsync(args);
     return;
 }
 

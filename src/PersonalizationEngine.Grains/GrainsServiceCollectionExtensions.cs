@@ -1,25 +1,31 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using PersonalizationEngine.Actors;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Runtime.Hosting;
+using PersonalizationEngine.Contracts;
 using PersonalizationEngine.Grains;
 using PersonalizationEngine.Grains.Customers;
-using PersonalizationEngine.Grains.Identity;
+using PersonalizationEngine.Grains.Hosting;
 using PersonalizationEngine.Grains.Ingestion;
 using PersonalizationEngine.Grains.Protection;
+using PersonalizationEngine.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the actor system with the engine's grains and the services the gateway calls (ingestion,
-    /// customer directory, customer operations). Storage must be registered separately (AddEngineStorage).
+    /// Registers the services the grains use and the gateway calls (ingestion, customer directory, customer operations,
+    /// decisions), and the hosted services that call grains (reminder poll, activation limiter, offer-model copies,
+    /// webhooks). Register them after the silo (<c>UseOrleans</c>) so they start after it and stop before it.
+    /// Storage must be registered separately (AddEngineStorage); the silo is configured with <see cref="AddEngine"/>.
     /// </summary>
-    public static IServiceCollection AddEngineGrains(this IServiceCollection services, IConfiguration configuration, Action<ActorSystemBuilder>? configure = null)
+    public static IServiceCollection AddEngineGrains(this IServiceCollection services, IConfiguration configuration)
     {
-        var engine = configuration.GetSection(EngineOptions.Section);
         services.AddOptions<EngineOptions>().Configure(o =>
         {
+            var engine = configuration.GetSection(EngineOptions.Section);
             o.MasterKey = engine["MasterKey"] ?? o.MasterKey;
             o.IdentifierKey = engine["IdentifierKey"] ?? o.IdentifierKey;
             if (engine["SnapshotEveryEvents"] is { } every) o.SnapshotEveryEvents = int.Parse(every, System.Globalization.CultureInfo.InvariantCulture);
@@ -27,9 +33,11 @@ public static class GrainsServiceCollectionExtensions
             if (engine["ChurnRescoreInterval"] is { } rescore) o.ChurnRescoreInterval = TimeSpan.Parse(rescore, System.Globalization.CultureInfo.InvariantCulture);
             if (engine["UnmergeRetainEvents"] is { } retain) o.UnmergeRetainEvents = int.Parse(retain, System.Globalization.CultureInfo.InvariantCulture);
         });
+        services.AddOptions<ActorOptions>().Bind(configuration.GetSection(ActorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(configuration);
         services.TryAddSingleton<EngineKeys>();
+        services.TryAddSingleton<ActivationCounter>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Models.ChurnModelRegistry>();
         services.TryAddSingleton<IngestionService>();
         services.TryAddSingleton<CustomerDirectory>();
@@ -37,32 +45,46 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PersonalizationEngine.Grains.Stats.SegmentCounts>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Catalog.EngineSettings>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Stats.EngineStats>();
-        // The actor system is registered before the hosted services that call grains, so it starts before them
-        // and stops after them (hosted services stop in reverse order): their last calls at shutdown still land.
-        services.AddActorSystem(b =>
-        {
-            b.AddGrain(sp => ActivatorUtilities.CreateInstance<CustomerGrain>(sp));
-            b.AddGrain<IdentityGrain>();
-            b.AddGrain<PersonalizationEngine.Grains.Offers.OfferModelGrain>();
-            var section = configuration.GetSection("Actors");
-            b.Configure(o =>
-            {
-                if (section["IdleTimeout"] is { } idle) o.IdleTimeout = TimeSpan.Parse(idle, System.Globalization.CultureInfo.InvariantCulture);
-                if (section["MaxActivations"] is { } max) o.MaxActivations = int.Parse(max, System.Globalization.CultureInfo.InvariantCulture);
-                if (section["SaturationFactor"] is { } saturation) o.SaturationFactor = double.Parse(saturation, System.Globalization.CultureInfo.InvariantCulture);
-                if (section["WriteBehindInterval"] is { } wb) o.WriteBehindInterval = TimeSpan.Parse(wb, System.Globalization.CultureInfo.InvariantCulture);
-            });
-            configure?.Invoke(b);
-        });
-        services.AddHostedService<PersonalizationEngine.Grains.Models.ModelLoader>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.TriggerBus>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Decisioning.DecisioningCatalog>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Offers.PropensityCache>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Decisioning.DecisionService>();
-        services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Offers.PropensityCache>());
         services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.IHttpClientFactoryLike, PersonalizationEngine.Grains.Triggers.DefaultWebhookClientFactory>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>();
+        services.TryAddSingleton<ReminderPoller>();
+        services.TryAddSingleton<ActivationLimiter>();
+        services.AddHostedService<PersonalizationEngine.Grains.Models.ModelLoader>();
+        services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Offers.PropensityCache>());
         services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReminderPoller>());
+        services.AddHostedService(sp => sp.GetRequiredService<ActivationLimiter>());
         return services;
+    }
+
+    /// <summary>
+    /// Configures a silo for the engine: the engine's grain storage over the project's schema, the serialisation of
+    /// domain values, idle collection of customers, per-activation queue limits (refusal instead of unbounded queues) and,
+    /// when asked, Orleans' memory-pressure shedding. Clustering is the host's choice (localhost by default).
+    /// </summary>
+    public static ISiloBuilder AddEngine(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var actors = configuration.GetSection(ActorOptions.Section).Get<ActorOptions>() ?? new ActorOptions();
+        silo.Services.AddSerializer(s => s.AddEngineSerialization());
+        silo.Services.AddGrainStorage(EngineGrainStorage.Name, static (sp, _) => new EngineGrainStorage(sp.GetRequiredService<IStorageProvider>()));
+        silo.Configure<GrainCollectionOptions>(o =>
+        {
+            o.CollectionQuantum = actors.CollectionQuantum;
+            o.ClassSpecificCollectionAge[typeof(CustomerGrain).FullName!] = actors.IdleTimeout;
+            o.ClassSpecificCollectionAge[typeof(PersonalizationEngine.Grains.Identity.IdentityGrain).FullName!] = actors.IdleTimeout;
+            o.EnableActivationSheddingOnMemoryPressure = actors.ShedOnMemoryPressure;
+            o.MemoryUsageLimitPercentage = actors.MemoryLimitPercent;
+            o.MemoryUsageTargetPercentage = actors.MemoryTargetPercent;
+        });
+        silo.Configure<SiloMessagingOptions>(o =>
+        {
+            o.MaxEnqueuedRequestsHardLimit = actors.MaxQueuedCallsPerActivation;
+            o.MaxEnqueuedRequestsSoftLimit = 0;
+        });
+        return silo;
     }
 }

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using PersonalizationEngine.Actors;
 
 namespace PersonalizationEngine.Gateway.Tests;
 
@@ -52,8 +51,9 @@ public sealed class OperationsTests : IClassFixture<OperationsTests.Engine>
             next(app);
             app.UseEndpoints(e =>
             {
-                e.MapGet("/test/mailbox-full", () => { throw new MailboxFullException("customer", "k", TimeSpan.FromSeconds(3), systemWide: false); });
-                e.MapGet("/test/runtime-full", () => { throw new MailboxFullException("customer", "k", TimeSpan.FromSeconds(2), systemWide: true); });
+                e.MapGet("/test/mailbox-full", () => { throw new Orleans.Runtime.LimitExceededException("Too many queued calls for customer/k"); });
+                e.MapGet("/test/runtime-full", () => { throw new Orleans.Runtime.GatewayTooBusyException(); });
+                e.MapGet("/test/wrapped-storage", () => { throw new Orleans.Runtime.OrleansException("Error from storage provider", new PersonalizationEngine.Storage.StorageUnavailableException("down")); });
                 e.MapGet("/test/storage-down", () => { throw new PersonalizationEngine.Storage.StorageUnavailableException("down"); });
                 e.MapGet("/test/bug", () => { throw new InvalidOperationException("secret internals"); });
             });
@@ -140,10 +140,13 @@ public sealed class OperationsTests : IClassFixture<OperationsTests.Engine>
 
         var mailbox = await _engine.Client().GetAsync("/test/mailbox-full");
         await Problem(mailbox, HttpStatusCode.TooManyRequests);
-        Assert.Equal(TimeSpan.FromSeconds(3), mailbox.Headers.RetryAfter?.Delta);
+        Assert.Equal(TimeSpan.FromSeconds(1), mailbox.Headers.RetryAfter?.Delta);
         var runtime = await _engine.Client().GetAsync("/test/runtime-full");
         await Problem(runtime, HttpStatusCode.ServiceUnavailable);
         Assert.NotNull(runtime.Headers.RetryAfter);
+        // A store error that reached the gateway inside Orleans' wrapper is still a 503, not a 500.
+        var wrapped = await _engine.Client().GetAsync("/test/wrapped-storage");
+        await Problem(wrapped, HttpStatusCode.ServiceUnavailable);
         var storage = await _engine.Client().GetAsync("/test/storage-down");
         await Problem(storage, HttpStatusCode.ServiceUnavailable);
         Assert.NotNull(storage.Headers.RetryAfter);
@@ -160,8 +163,8 @@ public sealed class OperationsTests : IClassFixture<OperationsTests.Engine>
         var metrics = await _engine.Client().GetStringAsync("/metrics");
         Assert.Contains("pe_events", metrics, StringComparison.Ordinal);
         Assert.Contains("_bucket{", metrics, StringComparison.Ordinal);
-        Assert.Contains("actors_activations", metrics, StringComparison.Ordinal); // the runtime's meter is exported...
-        Assert.DoesNotContain("actors_turn_duration", metrics, StringComparison.Ordinal); // ...but per-turn timing only with Metrics:TurnDuration
+        Assert.Contains("pe_customer_activations", metrics, StringComparison.Ordinal); // customers in memory on this silo
+        Assert.Contains("orleans_", metrics, StringComparison.Ordinal); // Orleans' own meters (catalog, messaging, storage)
 
         var openapi = JsonDocument.Parse(await _engine.Client(null).GetStringAsync("/openapi/v1.json")).RootElement;
         var paths = openapi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();

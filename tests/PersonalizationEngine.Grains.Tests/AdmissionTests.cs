@@ -68,13 +68,13 @@ public sealed class AdmissionTests
 
         Assert.NotNull(refused);
         Assert.InRange(accepted, 8, 16); // identity grains are shed (nothing to write); customer grains pile up
-        Assert.True(host.Actors.ActivationCount > 15, $"{host.Actors.ActivationCount} activations");
+        Assert.True(host.ActivationCount > 15, $"{host.ActivationCount} activations");
         Assert.Contains("customers are in memory", refused.Message);
         Assert.Equal(TimeSpan.FromSeconds(1), refused.RetryAfter);
 
         storage.OpenSnapshots(); // shedding catches up
-        await host.Actors.CollectAsync();
-        Assert.True(host.Actors.ActivationCount <= 10, $"{host.Actors.ActivationCount} activations");
+        await host.ShedAsync();
+        Assert.True(host.ActivationCount <= 10, $"{host.ActivationCount} activations");
         var next = "c" + accepted;
         Assert.False((await host.Directory.ResolveAsync("user_id:" + next)).Found); // nothing of the refused batch was stored
         Assert.All((await host.Ingestion.IngestAsync(Batch(next, 1))).Items, i => Assert.Equal(IngestStatus.Accepted, i.Status));
@@ -88,64 +88,5 @@ public sealed class AdmissionTests
     {
         for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
         Assert.True(condition());
-    }
-
-    /// <summary>
-    /// A store whose journal appends (or customer snapshot writes) wait while their gate is closed (a slow or
-    /// stalled database).
-    /// </summary>
-    private sealed class GatedStorage(IStorageProvider inner) : IStorageProvider
-    {
-        private volatile TaskCompletionSource _gate = Opened();
-        private volatile TaskCompletionSource _snapshots = Opened();
-
-        private static TaskCompletionSource Opened()
-        {
-            var t = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            t.SetResult();
-            return t;
-        }
-
-        public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Open() => _gate.TrySetResult();
-
-        public void CloseSnapshots() => _snapshots = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void OpenSnapshots() => _snapshots.TrySetResult();
-
-        public string Name => inner.Name;
-        public IGrainStateStore States => new GatedStates(inner.States, () => _snapshots.Task);
-        public IEventJournal Journal => new GatedJournal(inner.Journal, () => _gate.Task);
-        public IReminderStore Reminders => inner.Reminders;
-        public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
-        public Task<bool> IsHealthyAsync(CancellationToken cancellationToken = default) => inner.IsHealthyAsync(cancellationToken);
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
-    }
-
-    private sealed class GatedJournal(IEventJournal inner, Func<Task> gate) : IEventJournal
-    {
-        public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken = default)
-        {
-            await gate().WaitAsync(cancellationToken);
-            return await inner.AppendAsync(entries, cancellationToken);
-        }
-
-        public IAsyncEnumerable<JournalEntry> ReadAsync(string streamKey, long afterSequence, CancellationToken cancellationToken = default) => inner.ReadAsync(streamKey, afterSequence, cancellationToken);
-        public Task<long> TrimAsync(string streamKey, long upToSequence, int keepLast = 0, CancellationToken cancellationToken = default) => inner.TrimAsync(streamKey, upToSequence, keepLast, cancellationToken);
-        public Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default) => inner.DeleteStreamAsync(streamKey, cancellationToken);
-    }
-
-    private sealed class GatedStates(IGrainStateStore inner, Func<Task> gate) : IGrainStateStore
-    {
-        public Task<StoredState?> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.ReadAsync(grainType, key, cancellationToken);
-
-        public async Task<long> WriteAsync(string grainType, string key, byte[] data, long expectedVersion, CancellationToken cancellationToken = default)
-        {
-            if (grainType == "customer") await gate().WaitAsync(cancellationToken);
-            return await inner.WriteAsync(grainType, key, data, expectedVersion, cancellationToken);
-        }
-
-        public Task<bool> DeleteAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(grainType, key, cancellationToken);
     }
 }

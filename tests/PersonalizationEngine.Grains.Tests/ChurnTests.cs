@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using PersonalizationEngine.Grains.Models;
 using PersonalizationEngine.Learning.Models;
 using PersonalizationEngine.Storage.InMemory;
@@ -55,12 +56,15 @@ public sealed class ChurnTests
     [Fact]
     public async Task A_customer_who_goes_quiet_is_rescored_by_the_reminder_and_the_high_risk_trigger_fires()
     {
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var storage = new InMemoryStorageProvider();
-        await using var host = await StartAsync(storage, time: clock, settings: new Dictionary<string, string?> { ["Engine:ChurnRescoreInterval"] = "30.00:00:00" });
+        var hooks = new HookCapture();
+        await using var host = await StartAsync(storage, time: clock, settings: new Dictionary<string, string?> { ["Engine:ChurnRescoreInterval"] = "30.00:00:00" },
+            services: s => s.AddSingleton<PersonalizationEngine.Grains.Triggers.IHttpClientFactoryLike>(hooks));
         await host.Services<ChurnModelRegistry>().ReplaceAsync(RecencyModel().ToJson(), CancellationToken.None);
-        var bus = host.Services<PersonalizationEngine.Grains.Triggers.TriggerBus>();
-        bus.HasListeners = true;
+        await host.Services<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>().Triggers.UpsertAsync(new PersonalizationEngine.Grains.Triggers.TriggerRecord(
+            "retention", "Retention call", new PersonalizationEngine.Grains.Triggers.TriggerCondition(PersonalizationEngine.Grains.Triggers.TriggerKinds.ChurnHigh),
+            new PersonalizationEngine.Grains.Triggers.WebhookTarget("https://crm.example/hook", "s3cret-s3cret-s3cret")));
 
         await host.Ingestion.IngestAsync([Event("q1", "purchase", timestamp: clock.GetUtcNow().AddHours(-1).ToString("O"), ids: ("user_id", "quiet"))]);
         var id = (await host.Directory.ResolveAsync("user_id:quiet")).ProfileId!;
@@ -69,26 +73,38 @@ public sealed class ChurnTests
         var before = (await host.Customers.GetProfileAsync(id))!;
         Assert.True(before.Features["churn_probability"] < 0.3);
         Assert.DoesNotContain("churn_risk", before.Segments);
+        Assert.Equal(0, await host.PollRemindersAsync()); // not due yet
 
         // No event for a year: only the reminder can notice. Each 30-day tick re-scores as recency grows.
         for (var day = 0; day < 360; day += 30)
         {
             clock.Advance(TimeSpan.FromDays(30));
-            await Task.Delay(50); // the reminder poll runs on the runtime's timer
+            Assert.Equal(1, await host.PollRemindersAsync()); // due once per period, delivered to the grain
         }
-        PersonalizationEngine.Grains.Triggers.CustomerSignal? crossing = null;
-        for (var i = 0; i < 100 && crossing is null; i++)
-        {
-            while (bus.Reader.TryRead(out var s)) if (s.Kind == PersonalizationEngine.Grains.Triggers.TriggerKinds.ChurnHigh && s.ProfileId == id) crossing = s;
-            if (crossing is null) await Task.Delay(20);
-        }
-        Assert.NotNull(crossing);
         var after = (await host.Customers.GetProfileAsync(id))!;
         Assert.True(after.Features["churn_probability"] >= 0.6, $"risk after a quiet year: {after.Features["churn_probability"]}");
         Assert.Contains("churn_risk", after.Segments);
+        // The crossing of the high threshold reached the retention webhook, once.
+        for (var i = 0; i < 200 && hooks.Bodies.IsEmpty; i++) await Task.Delay(25);
+        var body = Assert.Single(hooks.Bodies);
+        Assert.Contains(id, body, StringComparison.Ordinal);
+        Assert.Contains("churn", body, StringComparison.OrdinalIgnoreCase);
 
         // Erasure drops the reminder with everything else.
         await host.Customers.EraseAsync(id);
         Assert.Empty(await storage.Reminders.ReadAsync("customer", id));
+    }
+
+    private sealed class HookCapture : HttpMessageHandler, PersonalizationEngine.Grains.Triggers.IHttpClientFactoryLike
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Bodies { get; } = new();
+
+        public HttpClient Create() => new(this);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Bodies.Enqueue(await request.Content!.ReadAsStringAsync(cancellationToken));
+            return new HttpResponseMessage(System.Net.HttpStatusCode.OK);
+        }
     }
 }

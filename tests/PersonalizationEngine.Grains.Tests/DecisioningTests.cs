@@ -1,3 +1,4 @@
+using PersonalizationEngine.Contracts;
 using System.Text.Json;
 using PersonalizationEngine.Domain.Decisioning;
 using PersonalizationEngine.Domain.Events;
@@ -92,7 +93,7 @@ public sealed class DecisioningTests
         await Task.Delay(200);
         var cache = host.Services<PropensityCache>();
         await cache.RefreshAsync();
-        Assert.Equal((1, 1, 20m), (cache.CountersOf(OfferModelGrain.ControlKey).Decisions, cache.CountersOf(OfferModelGrain.ControlKey).Conversions, cache.CountersOf(OfferModelGrain.ControlKey).Revenue));
+        Assert.Equal((1, 1, 20m), (cache.CountersOf(IOfferModelGrain.ControlKey).Decisions, cache.CountersOf(IOfferModelGrain.ControlKey).Conversions, cache.CountersOf(IOfferModelGrain.ControlKey).Revenue));
         Assert.Equal((1, 1, 35m), (cache.CountersOf("o").Decisions, cache.CountersOf("o").Conversions, cache.CountersOf("o").Revenue));
     }
 
@@ -138,7 +139,7 @@ public sealed class DecisioningTests
         var last = await DecideAsync(profileId);
         await host.Ingestion.IngestAsync([At(Feedback("imp-h2", "offer_impression", last, "hats", "quiet"))]);
         time.Advance(TimeSpan.FromMinutes(20));
-        time.Advance(TimeSpan.FromMinutes(1));
+        await host.CollectIdleAsync();
         Assert.Equal((1, 2), await UpdatesAsync());
         await DecideAsync(profileId);
         Assert.Equal((1, 2), await UpdatesAsync());

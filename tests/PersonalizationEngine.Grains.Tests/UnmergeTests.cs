@@ -1,3 +1,4 @@
+using PersonalizationEngine.Contracts;
 using PersonalizationEngine.Grains.Customers;
 using PersonalizationEngine.Storage;
 using PersonalizationEngine.Storage.Configuration;
@@ -95,16 +96,16 @@ public sealed class UnmergeTests
         var survivor = (await first.ProfileAsync("user_id:hal")).ProfileId;
 
         // The survivor appends the loser's events, then its snapshot fails and the process dies.
-        var export = await first.Actors.GetGrain<CustomerGrain>(loser).CallAsync(g => g.ExportForMergeAsync());
+        var export = await first.Grains.GetGrain<ICustomerGrain>(loser).ExportForMergeAsync();
         storage.FailWriteOf = survivor;
-        await Assert.ThrowsAsync<InvalidOperationException>(() => first.Actors.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.AbsorbAsync(export!)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first.Grains.GetGrain<ICustomerGrain>(survivor).AbsorbAsync(export!));
         first.Abandon();
 
         await using var second = await StartAsync(storage);
         Assert.Equal(2, (await second.Customers.GetProfileAsync(survivor))!.EventCount); // the history was not replayed as new events
-        export = await second.Actors.GetGrain<CustomerGrain>(loser).CallAsync(g => g.ExportForMergeAsync());
-        await second.Actors.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.AbsorbAsync(export!));
-        await second.Actors.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.AbsorbAsync(export!));
+        export = await second.Grains.GetGrain<ICustomerGrain>(loser).ExportForMergeAsync();
+        await second.Grains.GetGrain<ICustomerGrain>(survivor).AbsorbAsync(export!);
+        await second.Grains.GetGrain<ICustomerGrain>(survivor).AbsorbAsync(export!);
         Assert.Equal(["a1", "a2", "b1", "b2"], (await EventIdsAsync(second, survivor)).Order());
         Assert.Equal(4, (await second.Customers.GetProfileAsync(survivor))!.EventCount);
 

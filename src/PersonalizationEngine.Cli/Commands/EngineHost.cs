@@ -1,31 +1,33 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using PersonalizationEngine.Actors;
 using PersonalizationEngine.Storage;
 
 namespace PersonalizationEngine.Cli.Commands;
 
 /// <summary>
-/// The engine's grains and services without the HTTP gateway, for CLI work that must run the same code as
-/// live traffic (replays, feature extraction). Storage: in memory, SQLite or PostgreSQL by configuration keys.
+/// The engine's grains and services on a one-silo Orleans host without the HTTP gateway, for CLI work that must run
+/// the same code as live traffic (replays, feature extraction). Storage: in memory, SQLite or PostgreSQL by
+/// configuration keys. The silo listens on free loopback ports, so it never collides with a running engine.
 /// </summary>
 internal sealed class EngineHost : IAsyncDisposable
 {
-    private readonly ServiceProvider _services;
+    private readonly IHost _host;
 
-    private EngineHost(ServiceProvider services) => _services = services;
+    private EngineHost(IHost host) => _host = host;
 
-    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+    public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
     public static async Task<EngineHost> StartAsync(IDictionary<string, string?> settings)
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(settings).AddEnvironmentVariables().Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(config);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings).AddEnvironmentVariables();
+        var config = builder.Configuration;
+        builder.Logging.ClearProviders();
+        var services = builder.Services;
         if (string.Equals(config["Storage:Provider"], "Memory", StringComparison.OrdinalIgnoreCase))
         {
             services.AddSingleton<IStorageProvider>(new PersonalizationEngine.Storage.InMemory.InMemoryStorageProvider());
@@ -34,16 +36,24 @@ internal sealed class EngineHost : IAsyncDisposable
         {
             services.AddEngineStorage(config);
         }
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "pe-cli", clusterId: "pe-cli").AddEngine(config));
         services.AddEngineGrains(config);
-        var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<IStorageProvider>().InitializeAsync();
-        await provider.GetRequiredService<ActorSystem>().StartAsync();
-        return new EngineHost(provider);
+        var host = builder.Build();
+        await host.Services.GetRequiredService<IStorageProvider>().InitializeAsync();
+        await host.StartAsync();
+        return new EngineHost(host);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _services.GetRequiredService<ActorSystem>().StopAsync();
-        await _services.DisposeAsync();
+        await _host.StopAsync();
+        _host.Dispose();
     }
 }

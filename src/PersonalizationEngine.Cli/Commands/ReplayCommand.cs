@@ -1,5 +1,4 @@
 using System.CommandLine;
-using PersonalizationEngine.Actors;
 using PersonalizationEngine.Grains.Ingestion;
 using PersonalizationEngine.Grains.Replay;
 using PersonalizationEngine.Grains.Stats;
@@ -53,7 +52,7 @@ public static class ReplayCommand
         var summary = await replay.RunAsync(path, progress: progress, cancellationToken: ct);
         await Task.Delay(100, ct); // let the last progress line print
         var after = GC.GetTotalMemory(forceFullCollection: true);
-        var actors = host.Get<ActorSystem>().GetStatistics();
+        var actors = host.Get<PersonalizationEngine.Grains.Hosting.ActivationCounter>();
         var segments = host.Get<SegmentCounts>().Snapshot();
 
         await output.WriteLineAsync();
@@ -67,7 +66,7 @@ public static class ReplayCommand
         await output.WriteLineAsync($"customers                  {summary.Customers,12:N0}");
         await output.WriteLineAsync($"data spans                 {summary.FirstEvent:yyyy-MM-dd} .. {summary.LastEvent:yyyy-MM-dd}");
         await output.WriteLineAsync($"elapsed                    {summary.Elapsed.TotalSeconds,12:N1} s   ({summary.EventsPerSecond:N0} events/s)");
-        await output.WriteLineAsync($"activations in memory      {actors.Activations,12:N0}   (customer + identity grains)");
+        await output.WriteLineAsync($"activations in memory      {actors.Count,12:N0}   (customer grains)");
         var perCustomer = summary.Customers > 0 ? (after - before) / (double)summary.Customers : 0;
         await output.WriteLineAsync($"managed memory / customer  {perCustomer,12:N0} B   (whole heap growth incl. identity grains and runtime)");
         await output.WriteLineAsync("segments (members among active customers):");

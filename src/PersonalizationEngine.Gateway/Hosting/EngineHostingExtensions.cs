@@ -47,6 +47,8 @@ public static class EngineHostingExtensions
         // Runs before the grains' hosted services: schema first, keys second.
         services.AddHostedService<EngineStartup>();
         services.AddEngineStorage(config);
+        // The silo starts after the schema and before everything that calls grains (registered below), and stops after them.
+        builder.UseOrleans(silo => silo.UseEngineClustering(config).AddEngine(config));
         services.AddEngineGrains(config);
         if (config.GetValue<bool>("Demo:Enabled")) services.AddHostedService<Demo.DemoSetup>();
 
@@ -107,10 +109,8 @@ public static class EngineHostingExtensions
 
         var otel = services.AddOpenTelemetry().WithMetrics(m =>
         {
-            m.AddMeter("PersonalizationEngine.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
-            // The duration of every grain turn is a diagnosis tool, not a dashboard figure: two timestamps and a
-            // histogram update per turn (three turns per NBO answer) cost 1-2% of the CPU, so it is off unless asked.
-            if (!config.GetValue<bool>("Metrics:TurnDuration")) m.AddView("actors.turn.duration", MetricStreamConfiguration.Drop);
+            // Orleans' own meters (activations, messaging, storage, collection) next to the engine's.
+            m.AddMeter("PersonalizationEngine.*", "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
             m.AddPrometheusExporter();
             if (config["Otlp:Endpoint"] is { Length: > 0 } endpoint)
             {

@@ -1,25 +1,32 @@
 using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using PersonalizationEngine.Actors;
 using PersonalizationEngine.Storage;
 
 namespace PersonalizationEngine.Gateway.Problems;
 
 /// <summary>
-/// Turns exceptions from any layer into problem details: a full mailbox is 429 (one grain) or 503 (the whole
-/// runtime), storage trouble is 503, each with Retry-After, so clients back off and retry (acked events are
+/// Turns exceptions from any layer into problem details: a customer's call queue at Orleans' limit is 429, a silo
+/// that refuses or is shutting down is 503, storage trouble is 503, each with Retry-After, so clients back off and retry (acked events are
 /// never among them); malformed input is 400/413. Anything else is a 500 without internals.
 /// </summary>
 public sealed class EngineExceptionHandler(ILogger<EngineExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        // Orleans wraps a storage provider's error ("Error from storage provider ..."): answer for the store's own error.
+        while (exception is Orleans.Runtime.OrleansException { InnerException: { } inner } and not Orleans.Storage.InconsistentStateException)
+        {
+            exception = inner;
+        }
         switch (exception)
         {
-            case MailboxFullException full:
-                await ProblemWriter.WriteAsync(context, full.SystemWide ? 503 : 429, full.SystemWide ? "The engine is at capacity." : "Too many requests for this customer.",
-                    "Retry after the indicated delay; nothing of this request was stored.", retryAfter: full.RetryAfter);
+            case Orleans.Runtime.LimitExceededException:
+                await ProblemWriter.WriteAsync(context, 429, "Too many requests for this customer.",
+                    "Too many calls are queued for this customer; retry after the indicated delay. Nothing of this request was stored.", retryAfter: TimeSpan.FromSeconds(1));
+                return true;
+            case Orleans.Runtime.GatewayTooBusyException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException:
+                await ProblemWriter.WriteAsync(context, 503, "The engine is at capacity.", "The actor runtime refused the call; retry after the indicated delay. Nothing of this request was stored.", retryAfter: TimeSpan.FromSeconds(1));
                 return true;
             case StorageUnavailableException or DbException or TimeoutException:
                 logger.LogWarning(exception, "Storage unavailable for {Path}", context.Request.Path);
@@ -28,10 +35,10 @@ public sealed class EngineExceptionHandler(ILogger<EngineExceptionHandler> logge
             case PersonalizationEngine.Grains.Ingestion.IngestOverloadedException overloaded:
                 await ProblemWriter.WriteAsync(context, 503, "The engine is at capacity.", overloaded.Message + " Retry after the indicated delay.", retryAfter: overloaded.RetryAfter);
                 return true;
-            case PersonalizationEngine.Grains.Customers.IngestAbandonedException abandoned:
+            case PersonalizationEngine.Contracts.IngestAbandonedException abandoned:
                 await ProblemWriter.WriteAsync(context, 503, "The batch was not stored.", abandoned.Message, retryAfter: TimeSpan.FromSeconds(1));
                 return true;
-            case ActorSystemStoppingException:
+            case ObjectDisposedException or OperationCanceledException when !context.RequestAborted.IsCancellationRequested && context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested:
                 await ProblemWriter.WriteAsync(context, 503, "The engine is shutting down.", "Retry on another instance or after restart.", retryAfter: TimeSpan.FromSeconds(5));
                 return true;
             case BadHttpRequestException bad:

@@ -1,6 +1,5 @@
-using PersonalizationEngine.Actors;
+using PersonalizationEngine.Contracts;
 using PersonalizationEngine.Domain.Events;
-using PersonalizationEngine.Grains.Identity;
 using PersonalizationEngine.Grains.Protection;
 
 namespace PersonalizationEngine.Grains.Customers;
@@ -39,7 +38,7 @@ public sealed class CustomerDirectory(IGrainFactory grains, EngineKeys keys, Ing
                 return new(null, new ValidationError("ref", $"'{type}' value is not a valid identifier of that type."));
             }
             var hasher = await keys.HasherAsync().ConfigureAwait(false);
-            var owner = await grains.GetGrain<IdentityGrain>(hasher.Hash(type, value)).InvokeAsync(static g => g.Get()).ConfigureAwait(false);
+            var owner = await grains.GetGrain<IIdentityGrain>(hasher.Hash(type, value)).GetAsync().ConfigureAwait(false);
             if (owner is null)
             {
                 return new(null, null);
@@ -48,7 +47,7 @@ public sealed class CustomerDirectory(IGrainFactory grains, EngineKeys keys, Ing
         }
         for (var hop = 0; hop < 8; hop++)
         {
-            var (exists, next) = await grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g => (g.Exists, g.MergedInto)).ConfigureAwait(false);
+            var (exists, next) = await grains.GetGrain<ICustomerGrain>(profileId).StatusAsync().ConfigureAwait(false);
             if (next is not null)
             {
                 profileId = next;

@@ -1,3 +1,4 @@
+using PersonalizationEngine.Contracts;
 using PersonalizationEngine.Domain.Events;
 using PersonalizationEngine.Learning.Models;
 
@@ -16,13 +17,15 @@ public sealed partial class CustomerGrain
     /// The customer's churn risk with the active model: recomputed when events arrived, the model changed or an
     /// hour passed (recency moves on its own); otherwise the cached score. Null without a profile or a model.
     /// </summary>
-    public ChurnScore? ChurnRisk()
+    public ValueTask<ChurnAnswer> ChurnRiskAsync() => ValueTask.FromResult(new ChurnAnswer(ChurnRisk()));
+
+    private ChurnScore? ChurnRisk()
     {
         if (!Exists || churnModels.Current is not { } model)
         {
             return null;
         }
-        var now = Time.GetUtcNow();
+        var now = time.GetUtcNow();
         if (_churn is null || _churnAtEvent != _profile!.EventCount || _churnModelVersion != model.Version || now - _churnAt > TimeSpan.FromHours(1))
         {
             Rescore(model, now);
@@ -30,28 +33,33 @@ public sealed partial class CustomerGrain
         return _churn;
     }
 
-    /// <summary>Registers the periodic re-scoring reminder (durable: it wakes the grain after a restart too).</summary>
+    /// <summary>
+    /// Registers the periodic re-scoring reminder in the engine's reminder table (durable: the reminder poller wakes
+    /// the grain after a restart too; see docs/actors.md for why not Orleans' in-memory reminder ranges).
+    /// </summary>
     private async Task ScheduleChurnRescoreAsync()
     {
         var every = _options.ChurnRescoreInterval;
-        await RegisterOrUpdateReminderAsync(ChurnReminderName, every, every).ConfigureAwait(false);
+        await storage.Reminders.UpsertAsync(new PersonalizationEngine.Storage.ReminderEntry(TypeName, Key, ChurnReminderName, time.GetUtcNow() + every, every)).ConfigureAwait(true);
         State.ChurnReminder = true;
         MarkDirty();
     }
+
+    private Task UnregisterReminderAsync() => storage.Reminders.DeleteAsync(TypeName, Key, ChurnReminderName);
 
     /// <summary>
     /// The periodic re-score: risk rises while a customer stays quiet, so the score (and the churn segment, and
     /// the high-risk trigger) moves without any event. A profile that is gone (erased, merged away) drops it.
     /// </summary>
-    public async Task ReceiveReminderAsync(string reminderName, CancellationToken cancellationToken)
+    public async Task ReceiveReminderAsync(string name)
     {
-        if (reminderName != ChurnReminderName) return;
+        if (name != ChurnReminderName) return;
         if (!Exists)
         {
-            await UnregisterReminderAsync(ChurnReminderName).ConfigureAwait(false);
+            await UnregisterReminderAsync().ConfigureAwait(true);
             return;
         }
-        if (churnModels.Current is { } model) Rescore(model, Time.GetUtcNow());
+        if (churnModels.Current is { } model) Rescore(model, time.GetUtcNow());
     }
 
     /// <summary>Re-scores after events that move churn risk, and records a crossing of the high-risk threshold.</summary>
@@ -66,7 +74,7 @@ public sealed partial class CustomerGrain
             if (e.Type is EventTypes.Purchase or EventTypes.Refund or EventTypes.Complaint or EventTypes.SupportTicket
                 or EventTypes.Review or EventTypes.Unsubscribe or EventTypes.Login or EventTypes.AppOpen)
             {
-                Rescore(model, Time.GetUtcNow());
+                Rescore(model, time.GetUtcNow());
                 return;
             }
         }

@@ -1,3 +1,4 @@
+using PersonalizationEngine.Contracts;
 using PersonalizationEngine.Domain.Decisioning;
 using PersonalizationEngine.Domain.Events;
 using PersonalizationEngine.Domain.Profiles;
@@ -16,9 +17,11 @@ public sealed partial class CustomerGrain
     /// the offers' propensity copies (never a call to a shared grain). The decision is remembered so feedback
     /// (impression, click, accept, reject, purchase) can teach the offer models and count conversions.
     /// </summary>
-    public DecisionView Decide(DecideInput input)
+    public ValueTask<DecisionView> DecideAsync(DecideInput input) => ValueTask.FromResult(Decide(input));
+
+    private DecisionView Decide(DecideInput input)
     {
-        var now = Time.GetUtcNow();
+        var now = time.GetUtcNow();
         ExpirePending(now);
         var profile = Exists ? _profile! : new CustomerProfile(Key);
         var features = profile.FeatureView(now, Settings);
@@ -29,7 +32,7 @@ public sealed partial class CustomerGrain
         {
             _pending.Add(new PendingDecision(decision.DecisionId, OfferIdsOf(decision.Offers), context, now, control));
         }
-        if ((control ? OfferModelGrain.ControlKey : decision.Offers.FirstOrDefault()?.OfferId) is { } led) propensities.NoteDecision(led);
+        if ((control ? IOfferModelGrain.ControlKey : decision.Offers.FirstOrDefault()?.OfferId) is { } led) propensities.NoteDecision(led);
         return new DecisionView(decision.DecisionId, Exists ? Key : null, decision.Control, decision.Offers, decision.Trace);
     }
 
@@ -80,7 +83,7 @@ public sealed partial class CustomerGrain
                 ref var p = ref _pending[i];
                 if (p.Converted || e.Timestamp < p.At || e.Timestamp - p.At > decisioning.ConversionWindow) continue;
                 p.Converted = true;
-                Signal(p.Control ? OfferModelGrain.ControlKey : p.LeadOffer, OfferSignal.Conversion, null, e.Amount);
+                Signal(p.Control ? IOfferModelGrain.ControlKey : p.LeadOffer, OfferSignal.Conversion, null, e.Amount);
             }
             return;
         }
@@ -152,11 +155,10 @@ public sealed partial class CustomerGrain
         }
     }
 
-    /// <summary>Tells an offer's model grain, without waiting (a decision or an ingest never blocks on it).</summary>
+    /// <summary>Tells an offer's model grain with a one-way call (a decision or an ingest never waits on it).</summary>
     private void Signal(string? offerId, OfferSignal signal, double[]? context, decimal revenue)
     {
         if (offerId is null) return;
-        _ = GrainFactory.GetGrain<OfferModelGrain>(offerId).CallAsync(g => g.RecordAsync(signal, context, revenue))
-            .ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        GrainFactory.GetGrain<IOfferModelGrain>(offerId).RecordAsync(new OfferFeedback(signal, context, revenue)).Ignore();
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PersonalizationEngine.Contracts;
 using PersonalizationEngine.Domain.Events;
 using PersonalizationEngine.Domain.Profiles;
 using PersonalizationEngine.Grains.Protection;
@@ -8,22 +9,22 @@ namespace PersonalizationEngine.Grains.Customers;
 
 public sealed partial class CustomerGrain
 {
-    private async ValueTask<CustomerKeyStore> KeyStoreAsync() => new(storage, await keys.ProtectorAsync().ConfigureAwait(false));
+    private async ValueTask<CustomerKeyStore> KeyStoreAsync() => new(storage, await keys.ProtectorAsync().ConfigureAwait(true));
 
     /// <summary>
     /// Merge step 1 (on the profile that disappears): writes a snapshot and hands over a copy of the profile
     /// with the journal position it includes and the events its journal still holds (for the survivor's stream,
     /// so a later unmerge can split them out again). Null when the profile does not exist (or already moved).
     /// </summary>
-    public async Task<MergeExport?> ExportForMergeAsync()
+    public Task<MergeExport?> ExportForMergeAsync() => ExclusiveAsync(async () =>
     {
         if (!Exists)
         {
             return null;
         }
-        await WriteStateAsync().ConfigureAwait(false);
-        return new MergeExport(CopyProfile(), State.JournalSequence, State.Absorbed?.ToList(), await RetainedEventsAsync().ConfigureAwait(false));
-    }
+        await WriteStateAsync().ConfigureAwait(true);
+        return (MergeExport?)new MergeExport(CopyProfile(), State.JournalSequence, State.Absorbed?.ToList(), await RetainedEventsAsync().ConfigureAwait(true));
+    });
 
     /// <summary>
     /// Merge step 2 (on the survivor): appends the exported profile's events to this customer's stream (sealed with
@@ -31,7 +32,7 @@ public sealed partial class CustomerGrain
     /// answering, so the merged data is durable here before the other side lets go of it. Idempotent per source
     /// profile: a retry after a crash appends only the events not already moved in.
     /// </summary>
-    public async Task AbsorbAsync(MergeExport export)
+    public Task AbsorbAsync(MergeExport export) => ExclusiveAsync(async () =>
     {
         if (State.MergedInto is not null)
         {
@@ -42,42 +43,41 @@ public sealed partial class CustomerGrain
         {
             return;
         }
-        _dataKey ??= await (await KeyStoreAsync().ConfigureAwait(false)).CreateAsync(Key, CancellationToken.None).ConfigureAwait(false);
-        await MoveInHistoryAsync(from, export.Events).ConfigureAwait(false);
+        _dataKey ??= await (await KeyStoreAsync().ConfigureAwait(true)).CreateAsync(Key, CancellationToken.None).ConfigureAwait(true);
+        await MoveInHistoryAsync(from, export.RetainedEvents).ConfigureAwait(true);
         _profile ??= new CustomerProfile(Key);
-        var merged = _profile.MergeFrom(export.Profile, Settings, Time.GetUtcNow());
+        var merged = _profile.MergeFrom(export.Profile, Settings, time.GetUtcNow());
         Notify(merged.SegmentChanges);
         (State.Absorbed ??= []).Add(from);
         // Transitively: erasing this profile must also drop the records of everything folded into the one absorbed.
         if (export.Absorbed is { } earlier) State.Absorbed.AddRange(earlier.Where(id => !State.Absorbed.Contains(id)));
-        await SnapshotAsync(force: true).ConfigureAwait(false);
-    }
+        await SnapshotAsync(force: true).ConfigureAwait(true);
+    });
 
     /// <summary>Merge of a profile that held nothing yet: only remember it (erasure drops its forwarding record too).</summary>
-    public async Task NoteAbsorbedAsync(string from)
+    public Task NoteAbsorbedAsync(string from) => ExclusiveAsync(async () =>
     {
         if (State.Absorbed?.Contains(from) == true) return;
         (State.Absorbed ??= []).Add(from);
-        if (_profile is not null) await SnapshotAsync(force: true).ConfigureAwait(false);
-        else await WriteStateAsync().ConfigureAwait(false);
-    }
+        if (_profile is not null) await SnapshotAsync(force: true).ConfigureAwait(true);
+        else await WriteStateAsync().ConfigureAwait(true);
+    });
 
     /// <summary>
     /// Merge step 3 (on the profile that disappears): records where it went, destroys its data and key, and
     /// returns the events it applied after the export so the caller can forward them to the survivor.
     /// </summary>
-    public async Task<IReadOnlyList<CustomerEvent>> CompleteMergeAsync(string survivorId, long exportedSequence)
+    public Task<EventList> CompleteMergeAsync(string survivorId, long exportedSequence) => ExclusiveAsync(async () =>
     {
         if (State.MergedInto is not null)
         {
-            return [];
+            return new EventList([]);
         }
-        // Every started batch is durable or failed before the journal is read, so nothing durable is left behind.
-        await WaitForAppendsAsync().ConfigureAwait(false);
+        // Every started batch is durable or failed before the journal is read (the gate), so nothing durable is left behind.
         var late = new List<CustomerEvent>();
         if (_dataKey is not null)
         {
-            await foreach (var entry in storage.Journal.ReadAsync(Key, exportedSequence).ConfigureAwait(false))
+            await foreach (var entry in storage.Journal.ReadAsync(Key, exportedSequence).ConfigureAwait(true))
             {
                 // History entries went over with the export; only events applied after it are forwarded.
                 if (OpenEntry(entry) is (var e, History: false)) late.Add(e);
@@ -88,45 +88,43 @@ public sealed partial class CustomerGrain
         State.Sealed = null;
         State.Absorbed = null;
         _profile = null;
-        await WriteStateAsync().ConfigureAwait(false);
-        await DestroyDataAsync().ConfigureAwait(false);
-        return late;
-    }
+        await WriteStateAsync().ConfigureAwait(true);
+        await DestroyDataAsync().ConfigureAwait(true);
+        return new EventList(late);
+    });
 
     /// <summary>
     /// Erasure: returns the identifiers (so the caller can drop their links) and deletes the journal stream, the
     /// snapshot and the data key. Nothing of this person stays readable, backups included.
     /// </summary>
-    public async Task<(IReadOnlyDictionary<string, List<string>> Identifiers, IReadOnlyList<string> Absorbed)> EraseAsync()
+    public Task<ErasureResult> EraseAsync() => ExclusiveAsync(async () =>
     {
-        var identifiers = _profile?.Identifiers ?? new Dictionary<string, List<string>>();
+        var identifiers = _profile is null ? new Dictionary<string, List<string>>(StringComparer.Ordinal) : CopyIdentifiers(_profile.Identifiers);
         IReadOnlyList<string> absorbed = State.Absorbed?.ToList() ?? [];
         if (Exists) segmentCounts.Add(_profile!.Segments, -1);
-        await WaitForAppendsAsync().ConfigureAwait(false);
-        foreach (var batch in _issued.Values) batch.Applied.TrySetException(new IngestAbandonedException("The customer was erased."));
-        _issued.Clear();
-        await DestroyDataAsync().ConfigureAwait(false);
-        await ClearStateAsync().ConfigureAwait(false);
         _profile = null;
+        _pending.Clear();
+        await DestroyDataAsync().ConfigureAwait(true);
+        await ClearStateAsync().ConfigureAwait(true);
         _sinceSnapshot = 0;
         DeactivateOnIdle();
-        return (identifiers, absorbed);
-    }
+        return new ErasureResult(identifiers, absorbed);
+    });
 
     /// <summary>Erasure of a profile that was merged into an erased one: drops the forwarding record.</summary>
-    public async Task ForgetAsync()
+    public Task ForgetAsync() => ExclusiveAsync(async () =>
     {
-        await DestroyDataAsync().ConfigureAwait(false);
-        await ClearStateAsync().ConfigureAwait(false);
         _profile = null;
+        await DestroyDataAsync().ConfigureAwait(true);
+        await ClearStateAsync().ConfigureAwait(true);
         DeactivateOnIdle();
-    }
+    });
 
     private async Task DestroyDataAsync()
     {
-        await UnregisterReminderAsync(ChurnReminderName).ConfigureAwait(false);
-        await storage.Journal.DeleteStreamAsync(Key).ConfigureAwait(false);
-        await (await KeyStoreAsync().ConfigureAwait(false)).DestroyAsync(Key, CancellationToken.None).ConfigureAwait(false);
+        await UnregisterReminderAsync().ConfigureAwait(true);
+        await storage.Journal.DeleteStreamAsync(Key).ConfigureAwait(true);
+        await (await KeyStoreAsync().ConfigureAwait(true)).DestroyAsync(Key, CancellationToken.None).ConfigureAwait(true);
         _dataKey = null;
     }
 
@@ -134,12 +132,12 @@ public sealed partial class CustomerGrain
     /// The full, unmasked profile and the events its journal still holds (event-time order), for a GDPR access
     /// request (export). Null when the profile does not exist.
     /// </summary>
-    public async Task<CustomerExport?> ExportAsync()
+    public Task<CustomerExport?> ExportAsync() => ExclusiveAsync(async () =>
     {
         if (!Exists) return null;
-        var events = await RetainedEventsAsync().ConfigureAwait(false);
-        return new CustomerExport(CopyProfile(), [.. events.OrderBy(e => e.Timestamp)]);
-    }
+        var events = await RetainedEventsAsync().ConfigureAwait(true);
+        return (CustomerExport?)new CustomerExport(CopyProfile(), [.. events.OrderBy(e => e.Timestamp)]);
+    });
 
     /// <summary>
     /// Unmerge step 1: splits the events carrying any of <paramref name="identifiersToMove"/> (<c>type:value</c>)
@@ -148,29 +146,30 @@ public sealed partial class CustomerGrain
     /// applied event still retained), without changing this profile yet; <see cref="CompleteSplitAsync"/> commits
     /// once the other side holds its part durably.
     /// </summary>
-    public async Task<(MergeExport Moved, bool Exact)?> PrepareSplitAsync(IReadOnlySet<string> identifiersToMove, string newProfileId)
+    public Task<SplitPlan?> PrepareSplitAsync(IdentifierKeys identifiersToMove, string newProfileId) => ExclusiveAsync(async () =>
     {
         if (!Exists) return null;
-        var split = await SplitAsync(identifiersToMove, newProfileId).ConfigureAwait(false);
+        var split = await SplitAsync(identifiersToMove.Keys.ToHashSet(StringComparer.Ordinal), newProfileId).ConfigureAwait(true);
         var (remaining, moved) = (split.Remaining, split.Moved);
         // Linking events went to the moved side; identifiers the remaining side still has stay linked to it only.
         foreach (var (type, values) in remaining.Identifiers)
         {
             if (!moved.Identifiers.TryGetValue(type, out var theirs)) continue;
-            theirs.RemoveAll(v => values.Contains(v) && !identifiersToMove.Contains(type + ":" + v));
+            theirs.RemoveAll(v => values.Contains(v) && !identifiersToMove.Keys.Contains(type + ":" + v));
             if (theirs.Count == 0) moved.Identifiers.Remove(type);
         }
-        return (new MergeExport(moved, 0, Events: split.MovedEvents), split.Exact);
-    }
+        return (SplitPlan?)new SplitPlan(new MergeExport(moved, 0, Events: split.MovedEvents), split.Exact);
+    });
 
     /// <summary>
     /// Unmerge step 2: keeps only the remaining part (re-split from the same state), snapshots it, and leaves the
     /// journal stream holding only the remaining side's events: they are appended again as history, then the
     /// snapshot is written, then every older entry is trimmed.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, List<string>>> CompleteSplitAsync(IReadOnlySet<string> identifiersToMove, string newProfileId)
+    public Task<IdentifierSet> CompleteSplitAsync(IdentifierKeys keys, string newProfileId) => ExclusiveAsync(async () =>
     {
-        var split = await SplitAsync(identifiersToMove, newProfileId).ConfigureAwait(false);
+        var identifiersToMove = keys.Keys.ToHashSet(StringComparer.Ordinal);
+        var split = await SplitAsync(identifiersToMove, newProfileId).ConfigureAwait(true);
         var remaining = split.Remaining;
         segmentCounts.Add(_profile!.Segments, -1);
         // Identifiers that only the moved events carried leave this profile, even if the journal was incomplete.
@@ -184,21 +183,20 @@ public sealed partial class CustomerGrain
         _profile = remaining;
         segmentCounts.Add(_profile.Segments, +1);
         var kept = split.RemainingEvents.Count > 0
-            ? await storage.Journal.AppendAsync([.. split.RemainingEvents.Select(e => SealEntry(e, historyOrigin: newProfileId))]).ConfigureAwait(false)
+            ? await storage.Journal.AppendAsync([.. split.RemainingEvents.Select(e => SealEntry(e, historyOrigin: newProfileId))]).ConfigureAwait(true)
             : [];
-        await WriteStateAsync().ConfigureAwait(false);
+        await WriteStateAsync().ConfigureAwait(true);
         _sinceSnapshot = 0;
-        // Settled and inside this turn: nothing else is in the stream, so everything before the copies is the old part.
-        await storage.Journal.TrimAsync(Key, kept.Count > 0 ? kept.Min() - 1 : long.MaxValue).ConfigureAwait(false);
-        return split.Moved.Identifiers;
-    }
+        // Settled behind the gate: nothing else is in the stream, so everything before the copies is the old part.
+        await storage.Journal.TrimAsync(Key, kept.Count > 0 ? kept.Min() - 1 : long.MaxValue).ConfigureAwait(true);
+        return new IdentifierSet(CopyIdentifiers(split.Moved.Identifiers));
+    });
 
-    /// <summary>Settles in-flight batches, then splits the profile from the events its journal retains.</summary>
+    /// <summary>Splits the profile from the events its journal retains (called behind the gate: every batch is settled).</summary>
     private async Task<ProfileSplit> SplitAsync(IReadOnlySet<string> identifiersToMove, string newProfileId)
     {
-        await SettleAsync().ConfigureAwait(false);
-        var events = await RetainedEventsAsync().ConfigureAwait(false);
-        return _profile!.Split(events, identifiersToMove, newProfileId, Settings, Time.GetUtcNow());
+        var events = await RetainedEventsAsync().ConfigureAwait(true);
+        return _profile!.Split(events, identifiersToMove, newProfileId, Settings, time.GetUtcNow());
     }
 
     /// <summary>
@@ -208,7 +206,7 @@ public sealed partial class CustomerGrain
     private async Task<List<CustomerEvent>> RetainedEventsAsync()
     {
         var events = new List<CustomerEvent>();
-        await foreach (var entry in storage.Journal.ReadAsync(Key, 0).ConfigureAwait(false))
+        await foreach (var entry in storage.Journal.ReadAsync(Key, 0).ConfigureAwait(true))
         {
             var (e, history) = OpenEntry(entry);
             if (history || entry.Sequence <= State.JournalSequence) events.Add(e);
@@ -224,12 +222,12 @@ public sealed partial class CustomerGrain
     {
         if (events.Count == 0) return;
         var present = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var entry in storage.Journal.ReadAsync(Key, 0).ConfigureAwait(false))
+        await foreach (var entry in storage.Journal.ReadAsync(Key, 0).ConfigureAwait(true))
         {
             if (OpenEntry(entry).History) present.Add(entry.EventId);
         }
         var appends = events.Select(e => SealEntry(e, origin)).Where(a => present.Add(a.EventId)).ToList();
-        if (appends.Count > 0) await storage.Journal.AppendAsync(appends).ConfigureAwait(false);
+        if (appends.Count > 0) await storage.Journal.AppendAsync(appends).ConfigureAwait(true);
     }
 
     /// <summary>

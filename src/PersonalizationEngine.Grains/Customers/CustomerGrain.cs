@@ -1,9 +1,9 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PersonalizationEngine.Actors;
-using PersonalizationEngine.Domain.Events;
+using PersonalizationEngine.Contracts;
 using PersonalizationEngine.Domain.Profiles;
-using PersonalizationEngine.Domain.Segments;
+using PersonalizationEngine.Grains.Hosting;
 using PersonalizationEngine.Grains.Protection;
 using PersonalizationEngine.Storage;
 
@@ -13,10 +13,12 @@ namespace PersonalizationEngine.Grains.Customers;
 /// One customer: owns the fused profile, sequences its events and calls the domain. Every accepted event is
 /// appended (sealed) to the customer's journal stream before it is applied, so a 2xx means durable; the
 /// snapshot records the last journal sequence it includes and activation replays the rest (dedup by event id
-/// makes replays and client retries harmless).
+/// makes replays and client retries harmless). Partial files: Ingest (the batch sequencer), Lifecycle (merge,
+/// split, erasure, export), Decisions, Churn.
 /// </summary>
 [GrainType("customer")]
 public sealed partial class CustomerGrain(
+    [PersistentState("customer", EngineGrainStorage.Name)] IPersistentState<CustomerGrainState> state,
     IStorageProvider storage,
     EngineKeys keys,
     Models.ChurnModelRegistry churnModels,
@@ -25,25 +27,39 @@ public sealed partial class CustomerGrain(
     Triggers.TriggerBus triggers,
     Decisioning.DecisioningCatalog decisioning,
     Offers.PropensityCache propensities,
-    IOptions<EngineOptions> options) : Grain<CustomerGrainState>, IRemindable
+    ActivationCounter activations,
+    TimeProvider time,
+    ILogger<CustomerGrain> logger,
+    IOptions<EngineOptions> options) : Grain, ICustomerGrain
 {
+    /// <summary>The grain type name: the state record's type and the reminders' grain type.</summary>
+    public const string TypeName = "customer";
+
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
     private readonly EngineOptions _options = options.Value;
+    private string _key = "";
     private CustomerProfile? _profile;
     private byte[]? _dataKey;
     private int _sinceSnapshot;
+    private bool _dirty;
+
+    private CustomerGrainState State => state.State;
+
+    private string Key => _key;
 
     private ProfileSettings Settings => engineSettings.Current;
 
     /// <summary>Whether this profile exists (has applied at least one event or absorbed another).</summary>
-    public bool Exists => _profile is not null && State.MergedInto is null;
+    private bool Exists => _profile is not null && State.MergedInto is null;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _key = this.GetPrimaryKeyString();
+        activations.Activated();
         if (State.Sealed is null && State.MergedInto is null && State.JournalSequence == 0)
         {
             // Nothing stored: a new customer, unless a crash left journal entries before the first snapshot.
-            _dataKey = await (await KeyStoreAsync().ConfigureAwait(false)).GetAsync(Key, cancellationToken).ConfigureAwait(false);
+            _dataKey = await (await KeyStoreAsync().ConfigureAwait(true)).GetAsync(Key, cancellationToken).ConfigureAwait(true);
             if (_dataKey is null)
             {
                 return;
@@ -51,7 +67,7 @@ public sealed partial class CustomerGrain(
         }
         else if (State.MergedInto is null)
         {
-            _dataKey = await (await KeyStoreAsync().ConfigureAwait(false)).GetAsync(Key, cancellationToken).ConfigureAwait(false)
+            _dataKey = await (await KeyStoreAsync().ConfigureAwait(true)).GetAsync(Key, cancellationToken).ConfigureAwait(true)
                 ?? throw new InvalidOperationException($"Customer {Key} has a snapshot but no data key.");
             if (State.Sealed is not null)
             {
@@ -62,28 +78,40 @@ public sealed partial class CustomerGrain(
         {
             return;
         }
-        await ReplayJournalAsync(cancellationToken).ConfigureAwait(false);
+        await ReplayJournalAsync(cancellationToken).ConfigureAwait(true);
         if (_profile is not null) segmentCounts.Add(_profile.Segments, +1);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Idle collection, shedding (the activation limiter) and silo shutdown all come here once every running call has
+    /// finished: unanswered impressions are reported, and dirty state is written back before the activation leaves.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Batches still on their way: their callers retry (the next activation replays whatever became durable,
-        // and a retry of it is a duplicate). The state written back holds only applied, durable events.
-        foreach (var batch in _issued.Values)
+        try
         {
-            batch.Applied.TrySetException(new IngestAbandonedException("The customer was deactivated while the batch was in flight; retry."));
+            ReportPendingOnDeactivation();
+            if (Exists) segmentCounts.Add(_profile!.Segments, -1);
+            if (_dirty && State.MergedInto is null)
+            {
+                await WriteStateAsync().ConfigureAwait(true);
+            }
         }
-        _issued.Clear();
-        ReportPendingOnDeactivation();
-        if (Exists) segmentCounts.Add(_profile!.Segments, -1);
-        return Task.CompletedTask;
+        catch (Exception ex)
+        {
+            // The journal holds every applied event: the next activation replays what this write-back missed.
+            GrainLog.WriteBackFailed(logger, ex, TypeName, reason.ReasonCode.ToString());
+        }
+        finally
+        {
+            activations.Deactivated();
+        }
     }
 
     private async Task ReplayJournalAsync(CancellationToken cancellationToken)
     {
         var replayed = 0;
-        await foreach (var entry in storage.Journal.ReadAsync(Key, State.JournalSequence, cancellationToken).ConfigureAwait(false))
+        await foreach (var entry in storage.Journal.ReadAsync(Key, State.JournalSequence, cancellationToken).ConfigureAwait(true))
         {
             var (e, history) = OpenEntry(entry);
             if (history)
@@ -102,194 +130,61 @@ public sealed partial class CustomerGrain(
         }
     }
 
-    /// <summary>A batch whose journal append was started and that is not applied yet.</summary>
-    private sealed class PendingBatch(long index, IReadOnlyList<CustomerEvent> events, List<long> hashes, Task<IReadOnlyList<long>>? append)
-    {
-        public long Index { get; } = index;
-        public IReadOnlyList<CustomerEvent> Events { get; } = events;
-        public List<long> Hashes { get; } = hashes;
-        public Task<IReadOnlyList<long>>? Append { get; } = append;
-        public IReadOnlyList<long>? Sequences { get; set; }
-        public bool Failed { get; set; }
-        public TaskCompletionSource<IngestReply> Applied { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private readonly Dictionary<long, PendingBatch> _issued = [];
-    private readonly HashSet<long> _pendingIds = [];
-    private long _nextIssue;
-    private long _nextApply;
+    private void MarkDirty() => _dirty = true;
 
     /// <summary>
-    /// Starts ingesting a batch of this customer's events: duplicates are recognised, the new events' journal
-    /// append is started, and the turn ends without waiting for the disk. The caller awaits the append, reports
-    /// it with <see cref="Complete"/>, and acknowledges once <see cref="IngestTicket.Applied"/> completes. Batches
-    /// are applied in the order they were started, and only once durable, so a busy customer's batches pipeline
-    /// through the journal's group commit and reads never see an event that could still be lost.
+    /// Seals the profile into the state and writes it, expecting the version it read (a stale activation's write fails
+    /// with <see cref="Orleans.Storage.InconsistentStateException"/>). Sealing and serialising happen before the first
+    /// await, so the record is consistent with <see cref="CustomerGrainState.JournalSequence"/> as of this call.
     /// </summary>
-    public IngestTicket Ingest(IReadOnlyList<CustomerEvent> events)
+    private async Task WriteStateAsync()
     {
-        if (State.MergedInto is { } movedTo)
+        if (_profile is not null && _dataKey is not null && State.MergedInto is null)
         {
-            return IngestTicket.Moved(movedTo);
+            State.Sealed = CustomerDataProtector.Seal(_dataKey, Key, JsonSerializer.SerializeToUtf8Bytes(_profile, Json));
         }
-        if (_dataKey is null)
-        {
-            return IngestTicket.NeedsKey;
-        }
-        _profile ??= new CustomerProfile(Key);
-
-        var hashes = new List<long>(events.Count);
-        var appends = new List<JournalAppend>(events.Count);
-        foreach (var e in events)
-        {
-            var hash = EventIdHash.Of(e.EventId);
-            if (_profile.RecentEventIds.Contains(hash) || !_pendingIds.Add(hash))
-            {
-                continue; // applied already, or in a batch on its way: a duplicate
-            }
-            hashes.Add(hash);
-            appends.Add(SealEntry(e, historyOrigin: null));
-        }
-        var batch = new PendingBatch(_nextIssue++, events, hashes, appends.Count > 0 ? storage.Journal.AppendAsync(appends) : null);
-        _issued[batch.Index] = batch;
-        if (batch.Append is null)
-        {
-            batch.Sequences = [];
-            DrainCompleted();
-        }
-        return new IngestTicket(batch.Index, batch.Append, batch.Applied.Task);
-    }
-
-    /// <summary>The outcome of a batch's journal append (sequences when durable, null when it failed).</summary>
-    public void Complete(long index, IReadOnlyList<long>? sequences)
-    {
-        if (!_issued.TryGetValue(index, out var batch))
-        {
-            return; // started by an earlier activation, which failed its callers when it left
-        }
-        if (sequences is null) batch.Failed = true;
-        else batch.Sequences = sequences;
-        DrainCompleted();
-    }
-
-    /// <summary>Applies completed batches in the order they were started.</summary>
-    private void DrainCompleted()
-    {
-        while (_issued.TryGetValue(_nextApply, out var batch) && (batch.Sequences is not null || batch.Failed))
-        {
-            _issued.Remove(_nextApply);
-            _nextApply++;
-            foreach (var h in batch.Hashes) _pendingIds.Remove(h);
-            if (batch.Failed)
-            {
-                batch.Applied.TrySetException(new IngestAbandonedException("The journal append failed; nothing of this batch was applied."));
-                continue;
-            }
-            if (State.MergedInto is { } movedTo)
-            {
-                // Durable here but the profile has since moved: the merge forwarded durable entries; deliver again there.
-                batch.Applied.TrySetResult(IngestReply.Moved(movedTo));
-                continue;
-            }
-            batch.Applied.TrySetResult(Apply(batch.Events, batch.Sequences!));
-        }
-    }
-
-    private IngestReply Apply(IReadOnlyList<CustomerEvent> events, IReadOnlyList<long> sequences)
-    {
-        _profile ??= new CustomerProfile(Key);
-        var now = Time.GetUtcNow();
-        var outcomes = new EventOutcome[events.Count];
-        List<SegmentChange>? changes = null;
-        var applied = 0;
-        for (var i = 0; i < events.Count; i++)
-        {
-            var result = _profile.Apply(events[i], Settings, now);
-            outcomes[i] = result.Applied ? EventOutcome.Applied : EventOutcome.Duplicate;
-            if (!result.Applied) continue;
-            applied++;
-            ObserveOutcome(events[i]);
-            triggers.Publish(new Triggers.CustomerSignal(Triggers.TriggerKinds.Event, Key, events[i].Timestamp, EventType: events[i].Type));
-            if (result.SegmentChanges.Count > 0)
-            {
-                (changes ??= []).AddRange(result.SegmentChanges);
-                Notify(result.SegmentChanges);
-            }
-        }
-        if (sequences.Count > 0)
-        {
-            // Batches apply in journal order, so every entry up to here is in the state.
-            State.JournalSequence = Math.Max(State.JournalSequence, sequences.Max());
-        }
-        if (applied > 0)
-        {
-            RescoreAfter(events);
-            MarkDirty();
-            _sinceSnapshot += applied;
-        }
-        return new IngestReply(outcomes, (IReadOnlyList<SegmentChange>?)changes ?? [], SnapshotDue: _sinceSnapshot >= _options.SnapshotEveryEvents);
-    }
-
-    /// <summary>
-    /// Waits (inside a turn) for every started batch's append and applies the durable ones now, in order, so every
-    /// durable entry of the stream is in the profile (the ingestion caller's later <see cref="Complete"/> finds
-    /// nothing left to do).
-    /// </summary>
-    private async Task SettleAsync()
-    {
-        await WaitForAppendsAsync().ConfigureAwait(false);
-        foreach (var batch in _issued.Values.Where(b => b.Sequences is null && !b.Failed))
-        {
-            if (batch.Append!.IsCompletedSuccessfully) batch.Sequences = batch.Append.Result;
-            else batch.Failed = true;
-        }
-        DrainCompleted();
-    }
-
-    /// <summary>Waits (inside a turn) for the appends of every started batch, so what is durable is known.</summary>
-    private async Task WaitForAppendsAsync()
-    {
-        var appends = _issued.Values.Select(b => b.Append).OfType<Task<IReadOnlyList<long>>>().ToList();
-        if (appends.Count == 0) return;
+        // Cleared before the write so a change made while it is in flight is not lost; restored on failure.
+        _dirty = false;
         try
         {
-            await Task.WhenAll(appends).ConfigureAwait(false);
+            await StoreCalls.Unwrapped(state.WriteStateAsync()).ConfigureAwait(true);
         }
-        catch (Exception)
+        catch
         {
-            // Each caller sees its own failure; here it only matters that nothing is still in flight.
+            _dirty = true;
+            throw;
         }
     }
 
-    /// <summary>Creates the customer's data key (first event of a new customer), before anything is sealed with it.</summary>
-    public async Task PrepareAsync()
+    private async Task ClearStateAsync()
     {
-        if (_dataKey is not null) return;
-        var key = (await KeyStoreAsync().ConfigureAwait(false)).CreateAsync(Key, CancellationToken.None);
-        await Task.WhenAll(key, ScheduleChurnRescoreAsync()).ConfigureAwait(false);
-        _dataKey = await key.ConfigureAwait(false);
+        await StoreCalls.Unwrapped(state.ClearStateAsync()).ConfigureAwait(true);
+        _dirty = false;
     }
 
     /// <summary>
     /// Writes the snapshot now and trims the journal it covers, keeping the stream's newest
     /// <see cref="EngineOptions.UnmergeRetainEvents"/> entries for an unmerge (entries of batches not applied yet stay).
     /// </summary>
-    public async Task SnapshotAsync(bool force = false)
+    public async Task SnapshotAsync(bool force)
     {
         if (!force && (_profile is null || _sinceSnapshot == 0 && State.Sealed is not null)) return;
-        if (Exists && !State.ChurnReminder) await ScheduleChurnRescoreAsync().ConfigureAwait(false); // customers from before reminders
-        await WriteStateAsync().ConfigureAwait(false);
-        _sinceSnapshot = 0;
-        if (State.JournalSequence > 0)
+        if (Exists && !State.ChurnReminder) await ScheduleChurnRescoreAsync().ConfigureAwait(true); // customers from before reminders
+        // What the snapshot includes is fixed before the write; batches applied while it is in flight stay in the journal.
+        var covered = State.JournalSequence;
+        var since = _sinceSnapshot;
+        await WriteStateAsync().ConfigureAwait(true);
+        _sinceSnapshot -= since;
+        if (covered > 0)
         {
-            await storage.Journal.TrimAsync(Key, State.JournalSequence, _options.UnmergeRetainEvents).ConfigureAwait(false);
+            await storage.Journal.TrimAsync(Key, covered, _options.UnmergeRetainEvents).ConfigureAwait(true);
         }
     }
 
     private ProfileSettings? _segmentsEvaluatedWith;
 
     /// <summary>Counts segment enters/leaves and tells the triggers (a non-blocking hand-off; no I/O here).</summary>
-    private void Notify(IReadOnlyList<SegmentChange> changes)
+    private void Notify(IReadOnlyList<Domain.Segments.SegmentChange> changes)
     {
         foreach (var c in changes)
         {
@@ -309,35 +204,42 @@ public sealed partial class CustomerGrain(
         if (changes.Count > 0) MarkDirty();
     }
 
-    protected override void OnWritingState()
-    {
-        if (_profile is not null && _dataKey is not null && State.MergedInto is null)
-        {
-            State.Sealed = CustomerDataProtector.Seal(_dataKey, Key, JsonSerializer.SerializeToUtf8Bytes(_profile, Json));
-        }
-    }
+    public ValueTask<CustomerStatus> StatusAsync() => ValueTask.FromResult(new CustomerStatus(Exists, State.MergedInto));
 
-    /// <summary>Identifiers (type → values, clear text) for identity resolution; empty when the profile does not exist.</summary>
-    public IReadOnlyDictionary<string, List<string>> GetIdentifiers() =>
-        Exists ? _profile!.Identifiers : new Dictionary<string, List<string>>();
+    /// <summary>Identifiers (type → values, clear text) for identity resolution: a copy; empty when the profile does not exist.</summary>
+    public ValueTask<IdentifierSet> GetIdentifiersAsync() =>
+        ValueTask.FromResult(Exists ? new IdentifierSet(CopyIdentifiers(_profile!.Identifiers)) : IdentifierSet.Empty);
 
-    /// <summary>Where this profile was merged to, if it was.</summary>
-    public string? MergedInto => State.MergedInto;
+    /// <summary>Features as of <paramref name="asOf"/> (a copy), or null when the profile does not exist.</summary>
+    public ValueTask<FeatureSnapshot?> FeaturesAsync(DateTimeOffset asOf) =>
+        ValueTask.FromResult(Exists ? new FeatureSnapshot(new Dictionary<string, double>(_profile!.Features(asOf, Settings), StringComparer.Ordinal)) : null);
 
-    /// <summary>Features as of <paramref name="asOf"/>, or null when the profile does not exist.</summary>
-    public IReadOnlyDictionary<string, double>? Features(DateTimeOffset asOf) => Exists ? _profile!.Features(asOf, Settings) : null;
-
-    public ProfileView? GetProfile()
+    /// <summary>
+    /// The read model. Every collection is copied inside this call: the caller serialises the answer later, while
+    /// events keep changing the live profile (handing out the live collections was a race).
+    /// </summary>
+    public ValueTask<ProfileView?> GetProfileAsync()
     {
         if (!Exists)
         {
-            return null;
+            return ValueTask.FromResult<ProfileView?>(null);
         }
         var p = _profile!;
-        var now = Time.GetUtcNow();
+        var now = time.GetUtcNow();
         RefreshSegments(now);
-        return new ProfileView(
-            p.ProfileId, p.MaskedIdentifiers(), p.Attributes, p.Features(now, Settings), p.Segments, p.Consents,
-            p.EventCount, p.Lifecycle.ToString().ToLowerInvariant(), p.CustomTypeCounts, p.ConflictCount, p.Completeness(Settings));
+        return ValueTask.FromResult<ProfileView?>(new ProfileView(
+            p.ProfileId, p.MaskedIdentifiers(), new Dictionary<string, AttributeValue>(p.Attributes, StringComparer.Ordinal),
+            new Dictionary<string, double>(p.Features(now, Settings), StringComparer.Ordinal), [.. p.Segments],
+            new Dictionary<string, ConsentState>(p.Consents, StringComparer.Ordinal),
+            p.EventCount, p.Lifecycle.ToString().ToLowerInvariant(),
+            p.CustomTypeCounts is { } counts ? new Dictionary<string, int>(counts, StringComparer.Ordinal) : null,
+            p.ConflictCount, p.Completeness(Settings)));
+    }
+
+    private static Dictionary<string, List<string>> CopyIdentifiers(IReadOnlyDictionary<string, List<string>> identifiers)
+    {
+        var copy = new Dictionary<string, List<string>>(identifiers.Count, StringComparer.Ordinal);
+        foreach (var (type, values) in identifiers) copy[type] = [.. values];
+        return copy;
     }
 }

@@ -1,41 +1,40 @@
-using PersonalizationEngine.Actors;
-using PersonalizationEngine.Grains.Identity;
+using PersonalizationEngine.Contracts;
 using PersonalizationEngine.Grains.Protection;
 
 namespace PersonalizationEngine.Grains.Customers;
 
-/// <summary>Customer-level operations that span grains: erasure (profile, journal, key and identifier links).</summary>
+/// <summary>Customer-level operations the gateway calls; those that span grains (erasure, unmerge) are sequenced here.</summary>
 public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Triggers.WebhookDispatcher webhooks)
 {
     public Task<ProfileView?> GetProfileAsync(string profileId) =>
-        grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g => g.GetProfile()).AsTask();
+        grains.GetGrain<ICustomerGrain>(profileId).GetProfileAsync().AsTask();
 
-    public Task<PersonalizationEngine.Learning.Models.ChurnScore?> ChurnRiskAsync(string profileId) =>
-        grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g => g.ChurnRisk()).AsTask();
+    public async Task<PersonalizationEngine.Learning.Models.ChurnScore?> ChurnRiskAsync(string profileId) =>
+        (await grains.GetGrain<ICustomerGrain>(profileId).ChurnRiskAsync().ConfigureAwait(false)).Score;
 
     /// <summary>The flat feature view as of a given time (replays and training use the data's own clock).</summary>
-    public Task<IReadOnlyDictionary<string, double>?> FeaturesAsync(string profileId, DateTimeOffset asOf) =>
-        grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(asOf, static (g, at) => g.Features(at)).AsTask();
+    public async Task<IReadOnlyDictionary<string, double>?> FeaturesAsync(string profileId, DateTimeOffset asOf) =>
+        (await grains.GetGrain<ICustomerGrain>(profileId).FeaturesAsync(asOf).ConfigureAwait(false))?.Values;
 
     /// <summary>GDPR access: a copy of the full profile with clear identifiers, and the events the journal still holds.</summary>
     public Task<CustomerExport?> ExportAsync(string profileId) =>
-        grains.GetGrain<CustomerGrain>(profileId).CallAsync(static g => g.ExportAsync());
+        grains.GetGrain<ICustomerGrain>(profileId).ExportAsync();
 
     /// <summary>Erases a customer: every identifier link, the journal stream, the snapshot and its data key, the records of profiles merged into it, and undelivered webhook payloads naming it.</summary>
     public async Task EraseAsync(string profileId)
     {
-        var (identifiers, absorbed) = await grains.GetGrain<CustomerGrain>(profileId).CallAsync(g => g.EraseAsync()).ConfigureAwait(false);
-        foreach (var merged in absorbed)
+        var erased = await grains.GetGrain<ICustomerGrain>(profileId).EraseAsync().ConfigureAwait(false);
+        foreach (var merged in erased.Absorbed)
         {
-            await grains.GetGrain<CustomerGrain>(merged).CallAsync(g => g.ForgetAsync()).ConfigureAwait(false);
+            await grains.GetGrain<ICustomerGrain>(merged).ForgetAsync().ConfigureAwait(false);
         }
         await webhooks.ForgetProfileAsync(profileId).ConfigureAwait(false);
         var hasher = await keys.HasherAsync().ConfigureAwait(false);
-        foreach (var (type, values) in identifiers)
+        foreach (var (type, values) in erased.Identifiers)
         {
             foreach (var value in values)
             {
-                await grains.GetGrain<IdentityGrain>(hasher.Hash(type, value)).CallAsync(g => g.ReleaseAsync(profileId)).ConfigureAwait(false);
+                await grains.GetGrain<IIdentityGrain>(hasher.Hash(type, value)).ReleaseAsync(profileId).ConfigureAwait(false);
             }
         }
     }
@@ -49,15 +48,16 @@ public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Trigg
     public async Task<(string NewProfileId, bool Exact)?> UnmergeAsync(string profileId, IReadOnlySet<string> identifiers)
     {
         var newId = Guid.CreateVersion7().ToString("N");
-        var prepared = await grains.GetGrain<CustomerGrain>(profileId).CallAsync(g => g.PrepareSplitAsync(identifiers, newId)).ConfigureAwait(false);
+        var keysToMove = new IdentifierKeys([.. identifiers]);
+        var prepared = await grains.GetGrain<ICustomerGrain>(profileId).PrepareSplitAsync(keysToMove, newId).ConfigureAwait(false);
         if (prepared is not { } split) return null;
-        await grains.GetGrain<CustomerGrain>(newId).CallAsync(g => g.AbsorbAsync(split.Moved)).ConfigureAwait(false);
-        await grains.GetGrain<CustomerGrain>(profileId).CallAsync(g => g.CompleteSplitAsync(identifiers, newId)).ConfigureAwait(false);
+        await grains.GetGrain<ICustomerGrain>(newId).AbsorbAsync(split.Moved).ConfigureAwait(false);
+        await grains.GetGrain<ICustomerGrain>(profileId).CompleteSplitAsync(keysToMove, newId).ConfigureAwait(false);
         var hasher = await keys.HasherAsync().ConfigureAwait(false);
         foreach (var key in identifiers)
         {
             var colon = key.IndexOf(':');
-            await grains.GetGrain<IdentityGrain>(hasher.Hash(key[..colon], key[(colon + 1)..])).CallAsync(g => g.RepointAsync(profileId, newId)).ConfigureAwait(false);
+            await grains.GetGrain<IIdentityGrain>(hasher.Hash(key[..colon], key[(colon + 1)..])).RepointAsync(profileId, newId).ConfigureAwait(false);
         }
         return (newId, split.Exact);
     }

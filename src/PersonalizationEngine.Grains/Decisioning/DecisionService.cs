@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using PersonalizationEngine.Actors;
+using PersonalizationEngine.Contracts;
 using PersonalizationEngine.Domain.Decisioning;
 using PersonalizationEngine.Domain.Profiles;
 using PersonalizationEngine.Grains.Catalog;
@@ -21,7 +21,7 @@ public sealed class DecisionService(IGrainFactory grains, CustomerDirectory dire
     public async Task<DecisionView> DecideAsync(string profileId, DecideInput input)
     {
         var started = Stopwatch.GetTimestamp();
-        var view = await grains.GetGrain<CustomerGrain>(profileId).InvokeAsync(input, static (g, i) => g.Decide(i)).ConfigureAwait(false);
+        var view = await grains.GetGrain<ICustomerGrain>(profileId).DecideAsync(input).ConfigureAwait(false);
         stats.RecordDecision(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return view;
     }
@@ -51,5 +51,5 @@ public sealed class DecisionService(IGrainFactory grains, CustomerDirectory dire
     public IEnumerable<(string OfferId, string Name, OfferCounters Counters)> Kpis() =>
         catalog.CompiledOffers.Select(o => (o.OfferId, o.Definition.Name, propensities.CountersOf(o.OfferId)));
 
-    public OfferCounters ControlCounters => propensities.CountersOf(OfferModelGrain.ControlKey);
+    public OfferCounters ControlCounters => propensities.CountersOf(IOfferModelGrain.ControlKey);
 }

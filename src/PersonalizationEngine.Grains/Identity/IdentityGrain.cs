@@ -1,4 +1,5 @@
-using PersonalizationEngine.Actors;
+using PersonalizationEngine.Contracts;
+using PersonalizationEngine.Grains.Hosting;
 
 namespace PersonalizationEngine.Grains.Identity;
 
@@ -10,42 +11,55 @@ public sealed class IdentityLink
 
 /// <summary>
 /// One identifier, keyed by its keyed hash (HMAC of <c>type:value</c>), so neither the key nor the state holds
-/// the identifier itself. Claims are atomic (one turn at a time): the first profile to claim an identifier
+/// the identifier itself. Claims are atomic (one call at a time): the first profile to claim an identifier
 /// owns it, which is what makes concurrent first events of the same person converge on one profile.
 /// </summary>
 [GrainType("identity")]
-public sealed class IdentityGrain : Grain<IdentityLink>
+public sealed class IdentityGrain([PersistentState("identity", EngineGrainStorage.Name)] IPersistentState<IdentityLink> link) : Grain, IIdentityGrain
 {
-    public string? Get() => State.ProfileId;
+    public ValueTask<string?> GetAsync() => ValueTask.FromResult(link.State.ProfileId);
 
-    /// <summary>Links the identifier to <paramref name="profileId"/> unless it is linked already; returns the owner.</summary>
     public async Task<string> ClaimAsync(string profileId)
     {
-        if (State.ProfileId is { } owner)
+        if (link.State.ProfileId is { } owner)
         {
             return owner;
         }
-        State.ProfileId = profileId;
-        await WriteStateAsync().ConfigureAwait(false);
+        link.State.ProfileId = profileId;
+        try
+        {
+            await StoreCalls.Unwrapped(link.WriteStateAsync());
+        }
+        catch
+        {
+            link.State.ProfileId = null; // not claimed: a retry must not find a link that was never stored
+            throw;
+        }
         return profileId;
     }
 
-    /// <summary>Moves the link from a merged profile to the survivor (no-op if it points elsewhere).</summary>
     public async Task RepointAsync(string from, string to)
     {
-        if (State.ProfileId == from)
+        if (link.State.ProfileId == from)
         {
-            State.ProfileId = to;
-            await WriteStateAsync().ConfigureAwait(false);
+            link.State.ProfileId = to;
+            try
+            {
+                await StoreCalls.Unwrapped(link.WriteStateAsync());
+            }
+            catch
+            {
+                link.State.ProfileId = from;
+                throw;
+            }
         }
     }
 
-    /// <summary>Drops the link if it belongs to <paramref name="profileId"/> (erasure).</summary>
     public async Task ReleaseAsync(string profileId)
     {
-        if (State.ProfileId == profileId)
+        if (link.State.ProfileId == profileId)
         {
-            await ClearStateAsync().ConfigureAwait(false);
+            await StoreCalls.Unwrapped(link.ClearStateAsync());
             DeactivateOnIdle();
         }
     }

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
-using PersonalizationEngine.Actors;
+using PersonalizationEngine.Contracts;
 using PersonalizationEngine.Domain.Events;
 using PersonalizationEngine.Domain.Identity;
 using PersonalizationEngine.Grains.Customers;
-using PersonalizationEngine.Grains.Identity;
+using PersonalizationEngine.Grains.Hosting;
 
 namespace PersonalizationEngine.Grains.Ingestion;
 
@@ -29,11 +29,13 @@ public sealed class IngestionService
     private readonly Protection.EngineKeys _keys;
     private readonly TimeProvider _time;
 
-    private readonly ActorSystem _actors;
+    private readonly IGrainFactory _grains;
+    private readonly ActivationCounter _activations;
 
-    public IngestionService(ActorSystem actors, IOptions<EngineOptions> options, Protection.EngineKeys keys, TimeProvider time)
+    public IngestionService(IGrainFactory grains, ActivationCounter activations, IOptions<EngineOptions> options, Protection.EngineKeys keys, TimeProvider time)
     {
-        _actors = actors;
+        _grains = grains;
+        _activations = activations;
         _options = options.Value;
         _standardizer = new EventStandardizer(_options.Validation);
         _resolver = new IdentityResolver(_options.Profile.Identity);
@@ -52,14 +54,14 @@ public sealed class IngestionService
     /// events until the returned lease is disposed, or throws <see cref="IngestOverloadedException"/> without
     /// touching anything. A batch larger than the limit is still admitted when nothing else is in flight, so it
     /// cannot be refused forever. Also refuses while the actor system is saturated
-    /// (<see cref="ActorSystem.IsSaturated"/>: more customers in memory than shedding keeps up with).
+    /// (<see cref="ActivationCounter.IsSaturated"/>: more customers in memory than shedding keeps up with).
     /// </summary>
     private InFlightLease Admit(int count)
     {
-        if (_actors.IsSaturated)
+        if (_activations.IsSaturated)
         {
             RefusedCounter.Add(count);
-            throw new IngestOverloadedException($"{_actors.ActivationCount} customers are in memory (limit {_actors.Options.MaxActivations}) and the least recently used are still being written back; nothing of this batch was stored.");
+            throw new IngestOverloadedException($"{_activations.Count} customers are in memory (limit {_activations.Options.MaxActivations}) and the least recently used are still being written back; nothing of this batch was stored.");
         }
         var now = Interlocked.Add(ref _inFlight, count);
         if (now > _options.MaxInFlightEvents && now != count)
@@ -221,38 +223,15 @@ public sealed class IngestionService
 
     private async Task<(string ProfileId, IngestReply Reply)> DeliverAsync(string profileId, IReadOnlyList<CustomerEvent> events)
     {
+        var batch = new IngestBatch(events);
         for (var hop = 0; hop < 8; hop++)
         {
-            var grain = _actors.GetGrain<CustomerGrain>(profileId);
-            var ticket = await grain.InvokeAsync(events, static (g, e) => g.Ingest(e)).ConfigureAwait(false);
-            if (ReferenceEquals(ticket, IngestTicket.NeedsKey))
-            {
-                await grain.CallAsync(static g => g.PrepareAsync()).ConfigureAwait(false);
-                ticket = await grain.InvokeAsync(events, static (g, e) => g.Ingest(e)).ConfigureAwait(false);
-            }
-            if (ticket.Append is { } append)
-            {
-                // Outside the grain's turn: the grain meanwhile starts its next batches.
-                IReadOnlyList<long>? sequences = null;
-                try
-                {
-                    sequences = await append.ConfigureAwait(false);
-                }
-                finally
-                {
-                    await grain.InvokeAsync((ticket.Index, sequences), static (g, a) => { g.Complete(a.Index, a.sequences); return true; }).ConfigureAwait(false);
-                }
-            }
-            var reply = await ticket.Applied.ConfigureAwait(false);
+            // The grain journals the batch (group commit), then applies it; its reply means durable and applied.
+            var reply = await _grains.GetGrain<ICustomerGrain>(profileId).IngestAsync(batch).ConfigureAwait(false);
             if (reply.MovedTo is { } next)
             {
                 profileId = next;
                 continue;
-            }
-            if (reply.SnapshotDue)
-            {
-                _ = grain.CallAsync(static g => g.SnapshotAsync())
-                    .ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
             }
             return (profileId, reply);
         }
@@ -270,7 +249,7 @@ public sealed class IngestionService
             var mapped = new Dictionary<string, string?>(StringComparer.Ordinal);
             foreach (var (key, hash) in hashes)
             {
-                var owner = await _actors.GetGrain<IdentityGrain>(hash).InvokeAsync(static g => g.Get()).ConfigureAwait(false);
+                var owner = await _grains.GetGrain<IIdentityGrain>(hash).GetAsync().ConfigureAwait(false);
                 mapped[key] = owner is null ? null : await CurrentProfileAsync(owner).ConfigureAwait(false);
             }
             // A returning customer (every identifier already theirs) needs no look at the profile's identifiers.
@@ -281,7 +260,7 @@ public sealed class IngestionService
             var known = new Dictionary<string, IReadOnlyDictionary<string, List<string>>>(StringComparer.Ordinal);
             foreach (var pid in mapped.Values.OfType<string>().Distinct())
             {
-                known[pid] = await _actors.GetGrain<CustomerGrain>(pid).InvokeAsync(static g => Copy(g.GetIdentifiers())).ConfigureAwait(false);
+                known[pid] = (await _grains.GetGrain<ICustomerGrain>(pid).GetIdentifiersAsync().ConfigureAwait(false)).Values;
             }
             var decision = _resolver.Decide(identifiers, key => mapped.GetValueOrDefault(key), pid => known[pid]);
             if (decision.Kind == IdentityDecisionKind.Reject)
@@ -304,10 +283,10 @@ public sealed class IngestionService
                 }
                 if (current is not null && decision.MergedProfileIds.Contains(current))
                 {
-                    await _actors.GetGrain<IdentityGrain>(hashes[key]).CallAsync(g => g.RepointAsync(current, target)).ConfigureAwait(false);
+                    await _grains.GetGrain<IIdentityGrain>(hashes[key]).RepointAsync(current, target).ConfigureAwait(false);
                     continue;
                 }
-                var owner = await _actors.GetGrain<IdentityGrain>(hashes[key]).CallAsync(g => g.ClaimAsync(target)).ConfigureAwait(false);
+                var owner = await _grains.GetGrain<IIdentityGrain>(hashes[key]).ClaimAsync(target).ConfigureAwait(false);
                 if (owner != target)
                 {
                     conflict = true; // someone claimed it meanwhile: resolve again with what is known now
@@ -326,7 +305,7 @@ public sealed class IngestionService
     {
         for (var hop = 0; hop < 8; hop++)
         {
-            var next = await _actors.GetGrain<CustomerGrain>(profileId).InvokeAsync(static g => g.MergedInto).ConfigureAwait(false);
+            var next = (await _grains.GetGrain<ICustomerGrain>(profileId).StatusAsync().ConfigureAwait(false)).MergedInto;
             if (next is null)
             {
                 return profileId;
@@ -339,23 +318,23 @@ public sealed class IngestionService
     /// <summary>Folds <paramref name="loser"/> into <paramref name="survivor"/>: export, absorb (durable), complete, re-link, forward late events.</summary>
     private async Task MergeAsync(string loser, string survivor, IdentifierHasher hasher)
     {
-        var export = await _actors.GetGrain<CustomerGrain>(loser).CallAsync(g => g.ExportForMergeAsync()).ConfigureAwait(false);
+        var export = await _grains.GetGrain<ICustomerGrain>(loser).ExportForMergeAsync().ConfigureAwait(false);
         if (export is not null)
         {
-            await _actors.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.AbsorbAsync(export)).ConfigureAwait(false);
+            await _grains.GetGrain<ICustomerGrain>(survivor).AbsorbAsync(export).ConfigureAwait(false);
         }
         else
         {
-            await _actors.GetGrain<CustomerGrain>(survivor).CallAsync(g => g.NoteAbsorbedAsync(loser)).ConfigureAwait(false);
+            await _grains.GetGrain<ICustomerGrain>(survivor).NoteAbsorbedAsync(loser).ConfigureAwait(false);
         }
         // Marked as merged even when it holds nothing yet: a concurrent request that resolved to it before this
         // merge then gets redirected to the survivor instead of filling an unreachable profile.
-        var late = await _actors.GetGrain<CustomerGrain>(loser).CallAsync(g => g.CompleteMergeAsync(survivor, export?.JournalSequence ?? 0)).ConfigureAwait(false);
+        var late = (await _grains.GetGrain<ICustomerGrain>(loser).CompleteMergeAsync(survivor, export?.JournalSequence ?? 0).ConfigureAwait(false)).Events;
         foreach (var (type, values) in export?.Profile.Identifiers ?? [])
         {
             foreach (var value in values)
             {
-                await _actors.GetGrain<IdentityGrain>(hasher.Hash(type, value)).CallAsync(g => g.RepointAsync(loser, survivor)).ConfigureAwait(false);
+                await _grains.GetGrain<IIdentityGrain>(hasher.Hash(type, value)).RepointAsync(loser, survivor).ConfigureAwait(false);
             }
         }
         if (late.Count > 0)
@@ -382,9 +361,6 @@ public sealed class IngestionService
         }
         return Enumerable.Range(0, identifiers.Count).GroupBy(Find).Select(g => g.ToList()).ToList();
     }
-
-    private static Dictionary<string, List<string>> Copy(IReadOnlyDictionary<string, List<string>> identifiers) =>
-        identifiers.ToDictionary(p => p.Key, p => p.Value.ToList(), StringComparer.Ordinal);
 
     private static string NewProfileId() => Guid.CreateVersion7().ToString("N");
 

@@ -1,5 +1,7 @@
-using PersonalizationEngine.Actors;
+using Microsoft.Extensions.Logging;
+using PersonalizationEngine.Contracts;
 using PersonalizationEngine.Domain.Decisioning;
+using PersonalizationEngine.Grains.Hosting;
 using PersonalizationEngine.Learning.Bandits;
 
 namespace PersonalizationEngine.Grains.Offers;
@@ -11,89 +13,103 @@ public sealed class OfferModelState
     public OfferCounters Counters { get; set; } = new();
 }
 
-/// <summary>What a customer grain reports about an offer.</summary>
-public enum OfferSignal
-{
-    Impression,
-    Click,
-    Accept,
-    Reject,
-    /// <summary>Shown, and no click or acceptance within the feedback window.</summary>
-    Ignored,
-    Conversion,
-}
-
-/// <summary>A read-side copy: the model and the counters at the last refresh.</summary>
-public sealed record OfferModelSnapshot(BanditSnapshot Model, OfferCounters Counters);
-
 /// <summary>
 /// The shared propensity model of one offer (one linear arm over <see cref="OfferContext"/>), learned online
 /// from the outcomes customer grains report, plus its KPI counters. Customer grains never wait on it while
-/// deciding: they read copies refreshed in the background (<see cref="PropensityCache"/>).
+/// deciding: they read copies refreshed in the background (<see cref="PropensityCache"/>). The state is written
+/// once about 100 counts have accumulated and when the activation leaves (idle, shutdown).
 /// </summary>
 [GrainType("offer-model")]
-public sealed class OfferModelGrain : Grain<OfferModelState>
+public sealed class OfferModelGrain(
+    [PersistentState("offer-model", EngineGrainStorage.Name)] IPersistentState<OfferModelState> state,
+    ILogger<OfferModelGrain> logger) : Grain, IOfferModelGrain
 {
-    /// <summary>The key under which the control group's counters are kept.</summary>
-    public const string ControlKey = "__control__";
-
     private ContextualBandit? _bandit;
     private int _sinceWrite;
+    private bool _dirty;
 
     public static BanditSettings DefaultSettings { get; } = new(BanditAlgorithm.LinUcb, Arms: 1, OfferContext.Dimension, Exploration: 0.5, PriorMean: 0.1, Ridge: 1.0);
+
+    private OfferModelState State => state.State;
 
     private ContextualBandit Bandit => _bandit ??= State.Model is { } m && m.Settings.Dimension == OfferContext.Dimension
         ? ContextualBandit.Restore(m)
         : new ContextualBandit(DefaultSettings);
 
-    /// <summary>Decisions counted by the deciding side since its last hand-over (<see cref="PropensityCache.NoteDecision"/>).</summary>
     public Task RecordDecisionsAsync(long count)
     {
         State.Counters.Decisions += count;
         return ChangedAsync(count);
     }
 
+    public Task RecordAsync(OfferFeedback feedback) => RecordAndConfirmAsync(feedback);
+
     /// <summary>Counts a signal and, for outcomes, learns (click/accept = 1; reject/ignored = 0).</summary>
-    public Task RecordAsync(OfferSignal signal, double[]? context, decimal revenue)
+    public Task RecordAndConfirmAsync(OfferFeedback feedback)
     {
         var c = State.Counters;
-        switch (signal)
+        switch (feedback.Signal)
         {
             case OfferSignal.Impression: c.Impressions++; break;
             case OfferSignal.Click: c.Clicks++; break;
             case OfferSignal.Accept: c.Accepts++; break;
             case OfferSignal.Reject: c.Rejects++; break;
-            case OfferSignal.Conversion: c.Conversions++; c.Revenue += revenue; break;
+            case OfferSignal.Conversion: c.Conversions++; c.Revenue += feedback.Revenue; break;
         }
-        if (context is { Length: var n } && n == OfferContext.Dimension && signal is OfferSignal.Click or OfferSignal.Accept or OfferSignal.Reject or OfferSignal.Ignored)
+        if (feedback.Context is { Length: var n } context && n == OfferContext.Dimension
+            && feedback.Signal is OfferSignal.Click or OfferSignal.Accept or OfferSignal.Reject or OfferSignal.Ignored)
         {
-            Bandit.Update(0, context, signal is OfferSignal.Click or OfferSignal.Accept ? 1 : 0);
+            Bandit.Update(0, context, feedback.Signal is OfferSignal.Click or OfferSignal.Accept ? 1 : 0);
         }
         return ChangedAsync(1);
     }
 
     /// <summary>Marks the state dirty and writes it once about 100 counts have accumulated since the last write.</summary>
-    private async Task ChangedAsync(long counts)
+    private Task ChangedAsync(long counts)
     {
-        MarkDirty();
+        _dirty = true;
         _sinceWrite += (int)Math.Min(counts, 100);
-        if (_sinceWrite >= 100)
+        if (_sinceWrite < 100) return Task.CompletedTask;
+        _sinceWrite = 0;
+        return WriteAsync();
+    }
+
+    private async Task WriteAsync()
+    {
+        State.Model = _bandit?.Snapshot() ?? State.Model;
+        _dirty = false;
+        try
         {
-            _sinceWrite = 0;
-            await WriteStateAsync().ConfigureAwait(false);
+            await StoreCalls.Unwrapped(state.WriteStateAsync());
+        }
+        catch
+        {
+            _dirty = true;
+            throw;
         }
     }
 
-    protected override void OnWritingState() => State.Model = _bandit?.Snapshot() ?? State.Model;
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (!_dirty) return;
+        try
+        {
+            await WriteAsync();
+        }
+        catch (Exception ex)
+        {
+            GrainLog.WriteBackFailed(logger, ex, "offer-model", reason.ReasonCode.ToString());
+        }
+    }
 
     /// <summary>A copy of the current model and counters for the read side.</summary>
-    public OfferModelSnapshot Snapshot()
+    public ValueTask<OfferModelSnapshot> SnapshotAsync()
     {
         var c = State.Counters;
-        return new OfferModelSnapshot(Bandit.Snapshot(), new OfferCounters
+        return ValueTask.FromResult(new OfferModelSnapshot(Bandit.Snapshot(), new OfferCounters
         {
             Decisions = c.Decisions, Impressions = c.Impressions, Clicks = c.Clicks, Accepts = c.Accepts,
             Rejects = c.Rejects, Conversions = c.Conversions, Revenue = c.Revenue,
-        });
+        }));
     }
 }

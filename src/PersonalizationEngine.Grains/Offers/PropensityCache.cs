@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using PersonalizationEngine.Actors;
+using PersonalizationEngine.Contracts;
 using PersonalizationEngine.Domain.Decisioning;
 using PersonalizationEngine.Learning.Bandits;
 
@@ -43,7 +43,7 @@ public sealed class PropensityCache(IGrainFactory grains, Decisioning.Decisionin
             if (n == 0) continue;
             try
             {
-                await grains.GetGrain<OfferModelGrain>(offerId).CallAsync(g => g.RecordDecisionsAsync(n)).ConfigureAwait(false);
+                await grains.GetGrain<IOfferModelGrain>(offerId).RecordDecisionsAsync(n).ConfigureAwait(false);
             }
             catch
             {
@@ -57,10 +57,10 @@ public sealed class PropensityCache(IGrainFactory grains, Decisioning.Decisionin
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
         await FlushDecisionsAsync().ConfigureAwait(false);
-        foreach (var offerId in catalog.CompiledOffers.Select(o => o.OfferId).Append(OfferModelGrain.ControlKey))
+        foreach (var offerId in catalog.CompiledOffers.Select(o => o.OfferId).Append(IOfferModelGrain.ControlKey))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var s = await grains.GetGrain<OfferModelGrain>(offerId).InvokeAsync(static g => g.Snapshot()).ConfigureAwait(false);
+            var s = await grains.GetGrain<IOfferModelGrain>(offerId).SnapshotAsync().ConfigureAwait(false);
             _copies[offerId] = (ContextualBandit.Restore(s.Model), s.Counters);
         }
     }

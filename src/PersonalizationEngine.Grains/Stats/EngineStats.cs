@@ -1,4 +1,4 @@
-using PersonalizationEngine.Actors;
+using PersonalizationEngine.Grains.Hosting;
 using PersonalizationEngine.Grains.Ingestion;
 
 namespace PersonalizationEngine.Grains.Stats;
@@ -17,7 +17,7 @@ public sealed record StatsSnapshot(
 public sealed record LatencySummary(double P50, double P90, double P99);
 
 /// <summary>Live engine figures: event and decision rates (between two reads), decision latency, activations.</summary>
-public sealed class EngineStats(IngestionService ingestion, ActorSystem actors, SegmentCounts segments, TimeProvider time)
+public sealed class EngineStats(IngestionService ingestion, ActivationCounter activations, SegmentCounts segments, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private long _decisions;
@@ -49,6 +49,6 @@ public sealed class EngineStats(IngestionService ingestion, ActorSystem actors, 
         }
         var p = DecisionLatency.Percentiles(50, 90, 99);
         return new StatsSnapshot(now, Math.Round(eps, 1), Math.Round(dps, 1), new LatencySummary(Math.Round(p[0], 3), Math.Round(p[1], 3), Math.Round(p[2], 3)),
-            actors.GetStatistics().Activations, events, decisions, segments.Snapshot());
+            (int)activations.Count, events, decisions, segments.Snapshot());
     }
 }

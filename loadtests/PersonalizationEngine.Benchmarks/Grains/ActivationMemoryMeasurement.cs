@@ -1,0 +1,44 @@
+using System.Globalization;
+using PersonalizationEngine.Grains.Hosting;
+using PersonalizationEngine.Grains.Ingestion;
+
+namespace PersonalizationEngine.Benchmarks.Grains;
+
+/// <summary>
+/// Bytes of retained heap per active customer on an Orleans silo: GC heap with N realistic customers in memory (30
+/// events each across web, app and e-mail; profile state, the customer grain, its two identity grains and Orleans'
+/// activation records) minus the heap before, divided by N. Ingestion's own transient allocations are collected
+/// before each reading.
+/// </summary>
+public static class ActivationMemoryMeasurement
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var n = args.SkipWhile(a => a != "--customers").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(20_000);
+        await using var silo = await BenchSilo.StartAsync(snapshotEvery: 1000);
+        var ingestion = silo.Get<IngestionService>();
+        // Warm up: JIT, pools, the Orleans directory's first pages.
+        for (var i = 0; i < 200; i++) await ingestion.IngestAsync(BenchSilo.RealisticEvents("warm-" + i));
+        var before = Heap();
+        var started = DateTime.UtcNow;
+        for (var i = 0; i < n; i++)
+        {
+            await ingestion.IngestAsync(BenchSilo.RealisticEvents("c-" + i.ToString(CultureInfo.InvariantCulture)));
+            if (i % 2000 == 0) Console.Write($"\r  {i,7:N0} / {n:N0} customers  {(DateTime.UtcNow - started).TotalSeconds,5:F0} s");
+        }
+        var after = Heap();
+        var customers = silo.Get<ActivationCounter>().Count;
+        Console.WriteLine();
+        Console.WriteLine("| customers in memory | grains per customer | bytes per active customer (state + runtime) |");
+        Console.WriteLine("|---|---|---|");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {customers:N0} | 1 customer + 2 identity | {(after - before) / (double)n:F0} |"));
+    }
+
+    private static long Heap()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}

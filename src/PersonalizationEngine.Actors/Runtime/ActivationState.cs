@@ -1,9 +1,0 @@
-namespace PersonalizationEngine.Actors.Runtime;
-
-internal enum ActivationState
-{
-    Created,
-    Active,
-    Deactivating,
-    Deactivated,
-}

@@ -1,0 +1,176 @@
+using System.Runtime.ExceptionServices;
+using PersonalizationEngine.Contracts;
+using PersonalizationEngine.Domain.Events;
+using PersonalizationEngine.Domain.Profiles;
+using PersonalizationEngine.Domain.Segments;
+using PersonalizationEngine.Storage;
+
+namespace PersonalizationEngine.Grains.Customers;
+
+/// <summary>
+/// The batch sequencer. <see cref="ICustomerGrain.IngestAsync"/> interleaves (<c>[AlwaysInterleave]</c>), so a busy
+/// customer's batches all start their journal appends at once and share the journal's group commit; the grain still
+/// applies them one after another in arrival order, each only once its append is durable. Everything between awaits
+/// runs on the activation's own scheduler, so no locks are needed. Operations that must see a settled profile
+/// (merge, split, erasure, export) close a gate that new batches wait at and wait for the batches in flight first.
+/// </summary>
+public sealed partial class CustomerGrain
+{
+    private readonly HashSet<long> _pendingIds = [];
+    /// <summary>Completes when the latest started batch has been applied (or failed): the tail of the apply order.</summary>
+    private Task _tail = Task.CompletedTask;
+    /// <summary>Incomplete while an exclusive operation runs; new batches wait for it.</summary>
+    private Task _gate = Task.CompletedTask;
+    private Task? _creatingKey;
+
+    public async Task<IngestReply> IngestAsync(IngestBatch batch)
+    {
+        var events = batch.Events;
+        while (true)
+        {
+            if (!_gate.IsCompleted)
+            {
+                await _gate.ConfigureAwait(true);
+                continue;
+            }
+            if (State.MergedInto is { } movedTo)
+            {
+                return IngestReply.Moved(movedTo);
+            }
+            if (_dataKey is null)
+            {
+                // The first event of a new customer: its data key exists before anything is sealed with it.
+                await (_creatingKey ??= CreateDataKeyAsync()).ConfigureAwait(true);
+                continue;
+            }
+            break;
+        }
+        _profile ??= new CustomerProfile(Key);
+
+        // From here to the first await nothing else runs in this activation: duplicates are recognised against what is
+        // applied and what is on its way, and the journal append starts.
+        var hashes = new List<long>(events.Count);
+        var appends = new List<JournalAppend>(events.Count);
+        foreach (var e in events)
+        {
+            var hash = EventIdHash.Of(e.EventId);
+            if (_profile.RecentEventIds.Contains(hash) || !_pendingIds.Add(hash))
+            {
+                continue; // applied already, or in a batch on its way: a duplicate
+            }
+            hashes.Add(hash);
+            appends.Add(SealEntry(e, historyOrigin: null));
+        }
+        var append = appends.Count > 0 ? storage.Journal.AppendAsync(appends) : null;
+        var previous = _tail;
+        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _tail = applied.Task;
+        try
+        {
+            IReadOnlyList<long> sequences = [];
+            ExceptionDispatchInfo? failure = null;
+            if (append is not null)
+            {
+                try
+                {
+                    sequences = await append.ConfigureAwait(true);
+                }
+                catch (Exception ex)
+                {
+                    failure = ExceptionDispatchInfo.Capture(ex);
+                }
+            }
+            await previous.ConfigureAwait(true); // batches apply in the order they started
+            foreach (var h in hashes) _pendingIds.Remove(h);
+            // Nothing of a failed batch was applied; the caller sees the store's own error (503 at the gateway).
+            failure?.Throw();
+            if (State.MergedInto is { } moved)
+            {
+                // Durable here but the profile has since moved: the merge forwarded durable entries; deliver again there.
+                return IngestReply.Moved(moved);
+            }
+            var reply = Apply(events, sequences);
+            if (_sinceSnapshot >= _options.SnapshotEveryEvents)
+            {
+                // Written by a call of its own after this reply: the snapshot never delays an acknowledgement.
+                this.AsReference<ICustomerGrain>().SnapshotAsync(force: false).Ignore();
+            }
+            return reply;
+        }
+        finally
+        {
+            applied.SetResult();
+        }
+    }
+
+    private async Task CreateDataKeyAsync()
+    {
+        try
+        {
+            var key = (await KeyStoreAsync().ConfigureAwait(true)).CreateAsync(Key, CancellationToken.None);
+            await Task.WhenAll(key, ScheduleChurnRescoreAsync()).ConfigureAwait(true);
+            _dataKey = await key.ConfigureAwait(true);
+        }
+        finally
+        {
+            _creatingKey = null;
+        }
+    }
+
+    private IngestReply Apply(IReadOnlyList<CustomerEvent> events, IReadOnlyList<long> sequences)
+    {
+        _profile ??= new CustomerProfile(Key);
+        var now = time.GetUtcNow();
+        var outcomes = new EventOutcome[events.Count];
+        List<SegmentChange>? changes = null;
+        var applied = 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var result = _profile.Apply(events[i], Settings, now);
+            outcomes[i] = result.Applied ? EventOutcome.Applied : EventOutcome.Duplicate;
+            if (!result.Applied) continue;
+            applied++;
+            ObserveOutcome(events[i]);
+            triggers.Publish(new Triggers.CustomerSignal(Triggers.TriggerKinds.Event, Key, events[i].Timestamp, EventType: events[i].Type));
+            if (result.SegmentChanges.Count > 0)
+            {
+                (changes ??= []).AddRange(result.SegmentChanges);
+                Notify(result.SegmentChanges);
+            }
+        }
+        if (sequences.Count > 0)
+        {
+            // Batches apply in journal order, so every entry up to here is in the state.
+            State.JournalSequence = Math.Max(State.JournalSequence, sequences.Max());
+        }
+        if (applied > 0)
+        {
+            RescoreAfter(events);
+            MarkDirty();
+            _sinceSnapshot += applied;
+        }
+        return new IngestReply(outcomes, (IReadOnlyList<SegmentChange>?)changes ?? []);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with the profile settled: new batches wait at the gate, and every batch already
+    /// started is applied (or failed) before the body begins. Exclusive operations are ordinary (non-interleaving)
+    /// grain calls, so Orleans runs at most one of them at a time; only batches and reads interleave with them.
+    /// </summary>
+    private async Task<T> ExclusiveAsync<T>(Func<Task<T>> body)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _gate = gate.Task;
+        try
+        {
+            await _tail.ConfigureAwait(true);
+            return await body().ConfigureAwait(true);
+        }
+        finally
+        {
+            gate.SetResult();
+        }
+    }
+
+    private Task ExclusiveAsync(Func<Task> body) => ExclusiveAsync(async () => { await body().ConfigureAwait(true); return true; });
+}

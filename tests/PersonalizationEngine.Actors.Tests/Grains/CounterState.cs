@@ -1,6 +1,0 @@
-namespace PersonalizationEngine.Actors.Tests.Grains;
-
-public sealed class CounterState
-{
-    public long Count { get; set; }
-}

@@ -1,3 +1,0 @@
-namespace PersonalizationEngine.Actors.Tests.Grains;
-
-public sealed record Greeting(string Text) : IGreeting;

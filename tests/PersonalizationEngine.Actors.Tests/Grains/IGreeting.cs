@@ -1,6 +1,0 @@
-namespace PersonalizationEngine.Actors.Tests.Grains;
-
-public interface IGreeting
-{
-    string Text { get; }
-}
