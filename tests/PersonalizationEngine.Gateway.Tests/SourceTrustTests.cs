@@ -240,6 +240,35 @@ public sealed class SourceTrustTests : IClassFixture<SourceTrustTests.Engine>
     }
 
     [Fact]
+    public async Task A_token_bound_to_another_source_is_refused_and_native_streams_are_filtered_too()
+    {
+        var admin = Admin();
+        var other = await Body(await admin.PostAsync("/api/v1/keys", Json("""{"name":"other site","scopes":["ingest"],"trust":"browser"}""")));
+        var issued = await Segment(ServerKey).PostAsync("/api/v1/identity-tokens", Json($$$"""{"identifiers":{"user_id":"bound-user"},"source":"{{{other.GetProperty("id").GetString()}}}"}"""));
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var token = (await Body(issued)).GetProperty("token").GetString()!;
+
+        // Presented through the store's key: refused; through the key it was issued for: counted.
+        var store = await Segment(StoreKey).PostAsync("/v1/identify", Json($$$"""{"anonymousId":"bound-cookie-1","userId":"bound-user","context":{"identityToken":"{{{token}}}"}}"""));
+        Assert.Contains("another source", (await Body(store)).GetProperty("results")[0].GetProperty("droppedIdentifiers")[0].GetProperty("reason").GetString());
+        var own = await Segment(other.GetProperty("key").GetString()!).PostAsync("/v1/identify", Json($$$"""{"anonymousId":"bound-cookie-2","userId":"bound-user","context":{"identityToken":"{{{token}}}"}}"""));
+        Assert.False((await Body(own)).GetProperty("results")[0].TryGetProperty("droppedIdentifiers", out var none) && none.ValueKind == JsonValueKind.Array);
+        Assert.Equal(await ProfileIdAsync("user_id:bound-user"), await ProfileIdAsync("anonymous_id:bound-cookie-2"));
+
+        // NDJSON from a browser key: the unproven e-mail is dropped and reported, the event kept on the cookie.
+        var c = _engine.CreateClient();
+        c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", StoreKey);
+        var line = $$$"""{"eventId":"stream-b-1","identifiers":{"anonymous_id":"stream-cookie","email":"stream-victim@example.com"},"channel":"web","type":"page_view","timestamp":"{{{DateTimeOffset.UtcNow.AddMinutes(-1):O}}}"}""";
+        var r = await c.PostAsync("/api/v1/events/stream", new StringContent(line + "\n", Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var result = (await Body(r)).GetProperty("results")[0];
+        Assert.Equal("accepted", result.GetProperty("status").GetString());
+        Assert.Equal("email", result.GetProperty("droppedIdentifiers")[0].GetProperty("type").GetString());
+        Assert.NotNull(await ProfileIdAsync("anonymous_id:stream-cookie"));
+        Assert.Null(await ProfileIdAsync("email:stream-victim@example.com"));
+    }
+
+    [Fact]
     public async Task Only_server_sources_may_issue_identity_tokens_and_bad_requests_name_the_field()
     {
         var browser = await Segment(StoreKey).PostAsync("/api/v1/identity-tokens", Json("""{"identifiers":{"user_id":"x-1"}}"""));

@@ -63,7 +63,7 @@ public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOption
         await identity.LoadAsync(cancellationToken).ConfigureAwait(false);
         foreach (var w in options.Value.WriteKeys.Where(w => !w.TrustDeclared))
         {
-            logger.LogWarning("Auth:WriteKeys:{Source} does not say its trust level: it is a browser (public) key. Set Auth:WriteKeys:{Source}:Trust to 'server' for a key only a backend holds.", w.Source, w.Source);
+            SecurityLog.WriteKeyTrustDefaulted(logger, w.Source);
         }
         var stored = await storage.States.ReadAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
         var created = stored is null ? [] : JsonSerializer.Deserialize<List<ApiKeyRecord>>(stored.Data, JsonSerializerOptions.Web) ?? [];

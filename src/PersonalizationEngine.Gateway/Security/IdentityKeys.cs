@@ -57,7 +57,7 @@ public sealed class IdentityKeys(IStorageProvider storage, IConfiguration config
         }
         var stored = await storage.States.ReadAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
         if (stored is not null) return stored.Data;
-        logger.LogWarning("No Auth:IdentityKey configured: generated one and stored it with the data. Configure it from a secret store in production.");
+        SecurityLog.IdentityKeyGenerated(logger);
         var key = RandomNumberGenerator.GetBytes(32);
         try
         {
