@@ -22,6 +22,7 @@ public sealed class OperationsTests : IClassFixture<OperationsTests.Engine>
         {
             builder.UseSetting("Auth:AdminKey", DataApiTests.Admin);
             builder.UseSetting("Auth:WriteKeys:website", DataApiTests.Write);
+            builder.UseSetting("Auth:WriteKeys:website:Trust", "server");
             builder.UseSetting("Storage:Provider", "Sqlite");
             builder.UseSetting("Storage:Sqlite:Path", Path.Combine(_dir, "engine.db"));
             builder.UseSetting("Limits:MaxRequestBodyBytes", "65536");

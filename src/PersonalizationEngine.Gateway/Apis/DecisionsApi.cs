@@ -49,13 +49,15 @@ internal static class DecisionsApi
         }).WithSummary("Next best offer with a context body.");
 
         // The public tracker route: a website asks with its (public) write key for its visitor.
-        app.MapGet("/t/v1/offers", async (string? anonymousId, string? userId, string? channel, string? placement, int? limit, DecisionService decisions, DecisioningCatalog catalog) =>
+        app.MapGet("/t/v1/offers", async (HttpContext http, string? anonymousId, string? userId, string? channel, string? placement, int? limit, DecisionService decisions, DecisioningCatalog catalog) =>
         {
             if (string.IsNullOrWhiteSpace(anonymousId) && string.IsNullOrWhiteSpace(userId)) return ApiProblems.Field("anonymousId", "anonymousId or userId is required.");
             var (input, problem) = Input(channel ?? "web", placement, limit ?? 1, null);
             if (problem is not null) return problem;
             var refs = new List<string>();
-            if (!string.IsNullOrWhiteSpace(userId)) refs.Add("user_id:" + userId);
+            // A browser key personalises by a user id only with proof (user hash or identity token); otherwise the
+            // answer is the anonymous visitor's, so probing user ids learns nothing (issue 20).
+            if (!string.IsNullOrWhiteSpace(userId) && IdentityVerifier.MayUseUserId(http, userId)) refs.Add("user_id:" + userId);
             if (!string.IsNullOrWhiteSpace(anonymousId)) refs.Add("anonymous_id:" + anonymousId);
             var view = await decisions.DecideForVisitorAsync(refs, input!);
             // Only what the page needs: no profile data goes to the browser.

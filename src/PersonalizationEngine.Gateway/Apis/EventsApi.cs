@@ -24,12 +24,13 @@ internal static class EventsApi
         using var doc = await BodyJson.ReadAsync(request, ct);
         if (doc.Error is { } error) return error;
         var root = doc.Document!.RootElement;
-        if (root.ValueKind == JsonValueKind.Object) return await IngestAsync([root], ingestion, ct);
+        var identity = Security.IdentityVerifier.For(request.HttpContext);
+        if (root.ValueKind == JsonValueKind.Object) return await IngestAsync([root], ingestion, ct, identity: identity);
         if (root.ValueKind != JsonValueKind.Array) return ApiProblems.Field("body", "The body must be a JSON array of events.");
         var count = root.GetArrayLength();
         if (count == 0) return ApiProblems.Field("body", "The array holds no events.");
         if (count > MaxBatch) return ApiProblems.Field("body", $"At most {MaxBatch} events per request.");
-        return await IngestAsync(root.EnumerateArray().ToList(), ingestion, ct);
+        return await IngestAsync(root.EnumerateArray().ToList(), ingestion, ct, identity: identity);
     }
 
     private static async Task<IResult> IngestStreamAsync(HttpRequest request, IngestionService ingestion, CancellationToken ct)
@@ -40,6 +41,7 @@ internal static class EventsApi
         var accepted = 0; var duplicates = 0; var rejected = 0; var line = 0;
         var results = new List<object>();
         var chunk = new List<(int Index, RawEvent Event)>();
+        var identity = Security.IdentityVerifier.For(request.HttpContext);
         async Task FlushAsync()
         {
             if (chunk.Count == 0) return;
@@ -53,6 +55,10 @@ internal static class EventsApi
                 {
                     rejected++;
                     results.Add(new { index = chunk[k].Index, eventId = item.EventId, status = "rejected", errors = item.Errors.Select(e => new { field = $"[{chunk[k].Index}].{e.Field}", message = e.Message }) });
+                }
+                if (item.Status != IngestStatus.Rejected && identity?.Dropped.GetValueOrDefault(chunk[k].Index) is { } dropped)
+                {
+                    results.Add(new { index = chunk[k].Index, eventId = item.EventId, status = item.Status == IngestStatus.Accepted ? "accepted" : "duplicate", droppedIdentifiers = dropped.Select(d => new { type = d.Type, reason = d.Reason }) });
                 }
             }
             chunk.Clear();
@@ -72,6 +78,7 @@ internal static class EventsApi
             {
                 using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 32 });
                 var (raw, errors) = NativeEventReader.Read(doc.RootElement, $"[{index}].");
+                if (raw is not null && identity is not null) (raw, errors) = identity.Apply(index, doc.RootElement, raw!, $"[{index}].");
                 if (raw is null)
                 {
                     rejected++;
@@ -94,7 +101,8 @@ internal static class EventsApi
         return rejected == 0 ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status207MultiStatus);
     }
 
-    internal static async Task<IResult> IngestAsync(IReadOnlyList<JsonElement> elements, IngestionService ingestion, CancellationToken ct, Func<JsonElement, string, (RawEvent?, List<ValidationError>)>? map = null)
+    /// <param name="identity">For a browser key: drops the person identifiers it cannot prove, before ingestion (issue 20).</param>
+    internal static async Task<IResult> IngestAsync(IReadOnlyList<JsonElement> elements, IngestionService ingestion, CancellationToken ct, Func<JsonElement, string, (RawEvent?, List<ValidationError>)>? map = null, Security.BrowserIdentityFilter? identity = null)
     {
         map ??= NativeEventReader.Read;
         var parseErrors = new Dictionary<int, List<ValidationError>>();
@@ -103,10 +111,11 @@ internal static class EventsApi
         for (var i = 0; i < elements.Count; i++)
         {
             var (raw, errors) = map(elements[i], $"[{i}].");
+            if (raw is not null && identity is not null) (raw, errors) = identity.Apply(i, elements[i], raw!, $"[{i}].");
             if (raw is null) parseErrors[i] = errors;
             else { valid.Add(raw); indexMap.Add(i); }
         }
         var result = valid.Count == 0 ? new IngestBatchResult([]) : await ingestion.IngestAsync(valid, ct);
-        return IngestResponses.From(elements.Count, parseErrors, result, indexMap);
+        return IngestResponses.From(elements.Count, parseErrors, result, indexMap, dropped: identity?.Dropped);
     }
 }

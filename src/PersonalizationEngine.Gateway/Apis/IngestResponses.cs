@@ -10,7 +10,9 @@ internal static class IngestResponses
     /// 200 when every item was accepted (or a duplicate), 207 with per-item results when some were rejected,
     /// 400 problem details when none was accepted. Rejected items store nothing.
     /// </summary>
-    public static IResult From(int total, IReadOnlyDictionary<int, List<ValidationError>> parseErrors, IngestBatchResult ingested, IReadOnlyList<int> indexMap, bool segmentStyle = false)
+    /// <param name="dropped">Identifiers the gateway dropped before ingestion (unverified, from a browser source), by item index.</param>
+    public static IResult From(int total, IReadOnlyDictionary<int, List<ValidationError>> parseErrors, IngestBatchResult ingested, IReadOnlyList<int> indexMap, bool segmentStyle = false,
+        IReadOnlyDictionary<int, IReadOnlyList<PersonalizationEngine.Domain.Identity.DroppedIdentifier>>? dropped = null)
     {
         var items = new object[total];
         var accepted = 0;
@@ -29,6 +31,7 @@ internal static class IngestResponses
             if (r.Status == IngestStatus.Accepted) accepted++;
             if (r.Status == IngestStatus.Duplicate) duplicates++;
             var errs = r.Errors.Select(e => new ValidationError($"[{index}].{e.Field}", e.Message)).ToList();
+            var droppedHere = dropped?.GetValueOrDefault(index) is { } before ? [.. before, .. r.DroppedIdentifiers] : r.DroppedIdentifiers;
             rejected.AddRange(errs);
             items[index] = new
             {
@@ -37,7 +40,7 @@ internal static class IngestResponses
                 status,
                 profileId = r.ProfileId,
                 errors = errs.Count == 0 ? null : errs.Select(e => new { field = e.Field, message = e.Message }),
-                droppedIdentifiers = r.DroppedIdentifiers.Count == 0 ? null : r.DroppedIdentifiers.Select(d => new { type = d.Type, reason = d.Reason }),
+                droppedIdentifiers = droppedHere.Count == 0 ? null : droppedHere.Select(d => new { type = d.Type, reason = d.Reason }),
             };
         }
         var rejectedCount = total - accepted - duplicates;

@@ -10,7 +10,7 @@ internal static class KeysApi
     public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/keys").WithTags("Keys").RequireAuthorization(ApiScopes.Admin);
-        group.MapPost("", CreateAsync).WithSummary("Create a key: {\"name\", \"scopes\": [\"ingest\"|\"query\"|\"admin\"]}; the key is returned once.");
+        group.MapPost("", CreateAsync).WithSummary("Create a key: {\"name\", \"scopes\": [\"ingest\"|\"query\"|\"admin\"], \"trust\": \"server\"|\"browser\", \"allowedOrigins\": [...]}; the key (and a browser key's verification secret) is returned once.");
         group.MapGet("", (ApiKeyRegistry registry) => Results.Ok(registry.Keys.Select(View)));
         group.MapDelete("/{id}", async (string id, ApiKeyRegistry registry, CancellationToken ct) =>
         {
@@ -27,7 +27,7 @@ internal static class KeysApi
         return app;
     }
 
-    private static object View(ApiKeyRecord k) => new { id = k.Id, name = k.Name, scopes = k.Scopes, prefix = k.Prefix, createdAt = k.CreatedAt, fromConfiguration = k.Bootstrap };
+    private static object View(ApiKeyRecord k) => new { id = k.Id, name = k.Name, scopes = k.Scopes, trust = k.Trust, allowedOrigins = k.AllowedOrigins, prefix = k.Prefix, createdAt = k.CreatedAt, fromConfiguration = k.Bootstrap };
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ApiKeyRegistry registry, CancellationToken ct)
     {
@@ -53,8 +53,9 @@ internal static class KeysApi
                 i++;
             }
         }
+        var (trust, origins) = KeyTrustRequest.Read(root, scopes, errors);
         if (errors.Count > 0) return ApiProblems.Validation(errors);
-        var (record, secret) = await registry.CreateAsync(name!, scopes, ct);
-        return Results.Created($"/api/v1/keys/{record.Id}", new { id = record.Id, name = record.Name, scopes = record.Scopes, key = secret, createdAt = record.CreatedAt });
+        var (record, secret) = await registry.CreateAsync(name!, scopes, ct, trust, origins);
+        return Results.Created($"/api/v1/keys/{record.Id}", KeyTrustRequest.Created(record, secret));
     }
 }

@@ -35,7 +35,7 @@ internal static class SegmentApi
         if (count == 0) return ApiProblems.Field("batch", "The batch holds no messages.");
         if (count > EventsApi.MaxBatch) return ApiProblems.Field("batch", $"At most {EventsApi.MaxBatch} messages per batch.");
         var now = time.GetUtcNow();
-        return await EventsApi.IngestAsync(batch.EnumerateArray().ToList(), ingestion, ct, (m, prefix) => SegmentMapper.Map(m, null, "batch" + prefix, now));
+        return await EventsApi.IngestAsync(batch.EnumerateArray().ToList(), ingestion, ct, (m, prefix) => SegmentMapper.Map(m, null, "batch" + prefix, now), Security.IdentityVerifier.For(request.HttpContext));
     }
 
     private static async Task<IResult> SingleAsync(string type, HttpRequest request, IngestionService ingestion, TimeProvider time, CancellationToken ct)
@@ -43,6 +43,6 @@ internal static class SegmentApi
         using var body = await BodyJson.ReadAsync(request, ct);
         if (body.Error is { } error) return error;
         var now = time.GetUtcNow();
-        return await EventsApi.IngestAsync([body.Document!.RootElement], ingestion, ct, (m, _) => SegmentMapper.Map(m, type, "", now));
+        return await EventsApi.IngestAsync([body.Document!.RootElement], ingestion, ct, (m, _) => SegmentMapper.Map(m, type, "", now), Security.IdentityVerifier.For(request.HttpContext));
     }
 }

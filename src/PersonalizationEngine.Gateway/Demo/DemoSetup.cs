@@ -6,7 +6,7 @@ namespace PersonalizationEngine.Gateway.Demo;
 
 /// <summary>
 /// With <c>Demo:Enabled</c> (Development): a small offer catalogue and a contact policy for the demo store, and
-/// <c>/demo/config.js</c> handing the store page its (public) write key. Nothing is created when offers exist.
+/// <c>/demo/config.js</c> handing the store page its (public) write key, and <c>/demo/login</c>, the store backend's stand-in. Nothing is created when offers exist.
 /// </summary>
 internal sealed class DemoSetup(DecisioningCatalog catalog, ILogger<DemoSetup> logger) : IHostedService
 {
@@ -48,5 +48,6 @@ internal sealed class DemoSetup(DecisioningCatalog catalog, ILogger<DemoSetup> l
         var writeKey = app.Configuration["Demo:WriteKey"] ?? "";
         app.MapGet("/demo/config.js", () => Results.Text($"window.PE_DEMO = {{ writeKey: {JsonSerializer.Serialize(writeKey)} }};", "text/javascript"))
             .AllowAnonymous().ExcludeFromDescription();
+        app.MapDemoLogin(writeKey);
     }
 }

@@ -44,6 +44,7 @@ public static class EngineHostingExtensions
         services.Configure<AuthOptions>(config.GetSection("Auth"));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ApiKeyRegistry>();
+        services.AddSourceTrust(config); // key trust levels, identity verification, public-route limits, CORS (issue 20)
         // Runs before the grains' hosted services: schema first, keys second.
         services.AddHostedService<EngineStartup>();
         services.AddEngineStorage(config);
@@ -161,7 +162,9 @@ public static class EngineHostingExtensions
                 o.SwaggerEndpoint("/openapi/v1.json", "Personalization Engine v1");
             });
         });
+        app.UseCors(); // tracking routes only (PublicCorsPolicyProvider); answers preflights before authentication
         app.UseAuthentication();
+        app.UsePublicSourceGuard(); // browser keys: tracking routes only, per-IP and per-key limits, origins, body sizes
         app.UseRateLimiter();
         app.UseAuthorization();
         return app;
@@ -181,6 +184,7 @@ public static class EngineHostingExtensions
         if (!app.Configuration.GetValue<bool>("Metrics:AllowAnonymous")) metrics.RequireAuthorization(ApiScopes.Admin);
         else metrics.AllowAnonymous();
         app.MapKeysApi();
+        app.MapIdentityTokensApi();
         app.MapEventsApi();
         app.MapSegmentApi();
         app.MapCustomersApi();
