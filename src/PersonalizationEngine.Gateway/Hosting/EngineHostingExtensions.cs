@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.RateLimiting;
 using OpenTelemetry.Metrics;
 using PersonalizationEngine.Gateway.Apis;
+using PersonalizationEngine.Gateway.OpenApi;
 using PersonalizationEngine.Gateway.Problems;
 using PersonalizationEngine.Gateway.Security;
 using PersonalizationEngine.Storage;
@@ -37,7 +38,10 @@ public static class EngineHostingExtensions
             o.SerializerOptions.MaxDepth = 32;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
         });
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Type ??= ProblemTypes.For(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode));
+        // Binding failures of typed bodies and parameters throw, so the exception handler answers them with the
+        // field at fault (instead of an empty 400).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<EngineExceptionHandler>();
         services.AddRequestDecompression();
 
@@ -98,12 +102,7 @@ public static class EngineHostingExtensions
             };
         });
 
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Personalization Engine API";
-            document.Info.Description = "Real-time customer profiles, next best offer and churn risk. Authenticate with `Authorization: Bearer <key>` (Segment routes: Basic with the write key as user name).";
-            return Task.CompletedTask;
-        }));
+        services.AddEngineOpenApi();
 
         var otel = services.AddOpenTelemetry().WithMetrics(m =>
         {
@@ -149,6 +148,19 @@ public static class EngineHostingExtensions
             return next(context);
         });
         app.UseRequestDecompression();
+        // JSON bodies are JSON whatever their declared type: SDKs and `curl -d` send text/plain or form types, and
+        // the routes have always accepted them. The framework binds (and routes) typed bodies only by a JSON content
+        // type, so before routing a native API body that is not declared NDJSON is declared JSON.
+        app.Use((context, next) =>
+        {
+            var request = context.Request;
+            if (request.ContentLength != 0 && request.Path.StartsWithSegments("/api") && (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method))
+                && !request.HasJsonContentType() && request.ContentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) != true)
+            {
+                request.ContentType = "application/json";
+            }
+            return next(context);
+        });
         // Web assets (tracker, demo store, dashboard, API docs) are looked up only off the API paths, so an API
         // request costs no file-system probe.
         app.UseWhen(c => !IsApiPath(c.Request.Path), web =>
@@ -161,10 +173,24 @@ public static class EngineHostingExtensions
                 o.SwaggerEndpoint("/openapi/v1.json", "Personalization Engine v1");
             });
         });
+        app.UseRouting();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
         return app;
+    }
+
+    /// <summary>
+    /// <c>/</c>: the demo store when the demo is on (Development), else a small index of where things are, so
+    /// nobody lands on a 401. Anonymous; not part of the API description.
+    /// </summary>
+    private static void MapIndex(WebApplication app)
+    {
+        var demo = app.Configuration.GetValue<bool>("Demo:Enabled");
+        app.MapGet("/", () => demo
+                ? (IResult)TypedResults.Redirect("/demo/")
+                : TypedResults.Ok(new EngineIndex("Personalization Engine", "/docs", "/openapi/v1.json", "/dashboard/", "/health/ready")))
+            .AllowAnonymous().ExcludeFromDescription();
     }
 
     private static bool IsApiPath(PathString path) =>
@@ -175,21 +201,27 @@ public static class EngineHostingExtensions
 
     public static WebApplication MapEngineApis(this WebApplication app)
     {
-        app.MapHealthApi();
+        MapIndex(app);
         app.MapOpenApi().AllowAnonymous();
+        // Every route can fail with 500 (a bug) or 503 (storage down, shutting down): documented once for all.
+        var api = app.MapGroup("").ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapHealthApi();
         var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
         if (!app.Configuration.GetValue<bool>("Metrics:AllowAnonymous")) metrics.RequireAuthorization(ApiScopes.Admin);
         else metrics.AllowAnonymous();
-        app.MapKeysApi();
-        app.MapEventsApi();
-        app.MapSegmentApi();
-        app.MapCustomersApi();
-        app.MapModelsApi();
-        app.MapSegmentsApi();
-        app.MapTriggersApi();
-        app.MapStatsApi();
-        app.MapDecisionsApi();
+        api.MapKeysApi();
+        api.MapEventsApi();
+        api.MapSegmentApi();
+        api.MapCustomersApi();
+        api.MapModelsApi();
+        api.MapSegmentsApi();
+        api.MapTriggersApi();
+        api.MapStatsApi();
+        api.MapDecisionsApi();
         if (app.Configuration.GetValue<bool>("Demo:Enabled")) Demo.DemoSetup.Map(app);
         return app;
     }
 }
+
+/// <summary>The answer of <c>/</c> outside the demo: where the docs, the OpenAPI document, the dashboard and health are.</summary>
+public sealed record EngineIndex(string Name, string Docs, string OpenApi, string Dashboard, string Health);
