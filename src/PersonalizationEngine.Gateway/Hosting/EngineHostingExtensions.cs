@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.RateLimiting;
 using OpenTelemetry.Metrics;
 using PersonalizationEngine.Gateway.Apis;
 using PersonalizationEngine.Gateway.OpenApi;
+using PersonalizationEngine.Gateway.Options;
+using Microsoft.Extensions.Options;
 using PersonalizationEngine.Gateway.Problems;
 using PersonalizationEngine.Gateway.Security;
 using PersonalizationEngine.Storage;
@@ -27,9 +29,11 @@ public static class EngineHostingExtensions
         var services = builder.Services;
         var config = builder.Configuration;
 
-        builder.WebHost.ConfigureKestrel(k =>
+        services.AddEngineOptions();
+        GatewayOptionsExtensions.CheckEngineSections(config);
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((k, limits) =>
         {
-            k.Limits.MaxRequestBodySize = config.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 4 * 1024 * 1024;
+            k.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             k.AddServerHeader = false;
         });
@@ -45,14 +49,17 @@ public static class EngineHostingExtensions
         services.AddExceptionHandler<EngineExceptionHandler>();
         services.AddRequestDecompression();
 
-        services.Configure<AuthOptions>(config.GetSection("Auth"));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ApiKeyRegistry>();
         // Runs before the grains' hosted services: schema first, keys second.
         services.AddHostedService<EngineStartup>();
         services.AddEngineStorage(config);
         services.AddEngineGrains(config);
-        if (config.GetValue<bool>("Demo:Enabled")) services.AddHostedService<Demo.DemoSetup>();
+        // What is registered at all is decided from the bound sections here (they are validated again at start).
+        var demo = config.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new();
+        var metricsOptions = config.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new();
+        var otlp = config.GetSection(OtlpOptions.Section).Get<OtlpOptions>() ?? new();
+        if (demo.Enabled) services.AddHostedService<Demo.DemoSetup>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -62,19 +69,20 @@ public static class EngineHostingExtensions
             .AddPolicy(ApiScopes.Query, p => p.RequireAssertion(c => ApiKeyAuthenticationHandler.HasScope(c.User, ApiScopes.Query)))
             .AddPolicy(ApiScopes.Admin, p => p.RequireAssertion(c => ApiKeyAuthenticationHandler.HasScope(c.User, ApiScopes.Admin)));
 
-        var permits = config.GetValue<int?>("RateLimits:PermitsPerSecond") ?? 100_000;
-        var burst = config.GetValue<int?>("RateLimits:Burst") ?? permits * 2;
-        // One options factory for every partition (a per-request lambda would allocate on every call).
-        Func<string, TokenBucketRateLimiterOptions> bucket = _ => new TokenBucketRateLimiterOptions
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IOptions<LimitsOptions>>((o, rates, limits) =>
         {
-            TokenLimit = burst,
-            TokensPerPeriod = permits,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        };
-        services.AddRateLimiter(o =>
-        {
+            var permits = rates.Value.PermitsPerSecond;
+            var burst = rates.Value.EffectiveBurst;
+            // One options factory for every partition (a per-request lambda would allocate on every call).
+            Func<string, TokenBucketRateLimiterOptions> bucket = _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = burst,
+                TokensPerPeriod = permits,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            };
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var who = context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value
@@ -86,8 +94,8 @@ public static class EngineHostingExtensions
             // beyond capacity costs little and the answers that are given stay fast.
             o.AddConcurrencyLimiter(IngestPolicy, c =>
             {
-                c.PermitLimit = config.GetValue<int?>("Limits:IngestConcurrency") ?? 64;
-                c.QueueLimit = config.GetValue<int?>("Limits:IngestQueue") ?? 128;
+                c.PermitLimit = limits.Value.IngestConcurrency;
+                c.QueueLimit = limits.Value.IngestQueue;
                 c.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
             });
             o.OnRejected = (context, ct) =>
@@ -109,9 +117,9 @@ public static class EngineHostingExtensions
             m.AddMeter("PersonalizationEngine.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
             // The duration of every grain turn is a diagnosis tool, not a dashboard figure: two timestamps and a
             // histogram update per turn (three turns per NBO answer) cost 1-2% of the CPU, so it is off unless asked.
-            if (!config.GetValue<bool>("Metrics:TurnDuration")) m.AddView("actors.turn.duration", MetricStreamConfiguration.Drop);
+            if (!metricsOptions.TurnDuration) m.AddView("actors.turn.duration", MetricStreamConfiguration.Drop);
             m.AddPrometheusExporter();
-            if (config["Otlp:Endpoint"] is { Length: > 0 } endpoint)
+            if (otlp.Endpoint is { Length: > 0 } endpoint)
             {
                 m.AddOtlpExporter(e => e.Endpoint = new Uri(endpoint));
             }
@@ -134,7 +142,7 @@ public static class EngineHostingExtensions
                 await ProblemWriter.WriteAsync(context, r.StatusCode, ReasonPhrases(r.StatusCode), detail, r.StatusCode is 404 or 405 ? "path" : null);
             }
         });
-        var maxBody = app.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 4 * 1024 * 1024;
+        var maxBody = app.Services.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBodyBytes;
         app.Use((context, next) =>
         {
             // Kestrel enforces the limit on the stream too; this answers declared oversize bodies up front.
@@ -186,7 +194,7 @@ public static class EngineHostingExtensions
     /// </summary>
     private static void MapIndex(WebApplication app)
     {
-        var demo = app.Configuration.GetValue<bool>("Demo:Enabled");
+        var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled;
         app.MapGet("/", () => demo
                 ? (IResult)TypedResults.Redirect("/demo/")
                 : TypedResults.Ok(new EngineIndex("Personalization Engine", "/docs", "/openapi/v1.json", "/dashboard/", "/health/ready")))
@@ -207,7 +215,7 @@ public static class EngineHostingExtensions
         var api = app.MapGroup("").ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapHealthApi();
         var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
-        if (!app.Configuration.GetValue<bool>("Metrics:AllowAnonymous")) metrics.RequireAuthorization(ApiScopes.Admin);
+        if (!app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.AllowAnonymous) metrics.RequireAuthorization(ApiScopes.Admin);
         else metrics.AllowAnonymous();
         api.MapKeysApi();
         api.MapEventsApi();
@@ -218,7 +226,7 @@ public static class EngineHostingExtensions
         api.MapTriggersApi();
         api.MapStatsApi();
         api.MapDecisionsApi();
-        if (app.Configuration.GetValue<bool>("Demo:Enabled")) Demo.DemoSetup.Map(app);
+        if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled) Demo.DemoSetup.Map(app);
         return app;
     }
 }
