@@ -163,4 +163,18 @@ public sealed class ContractTests(DataApiTests.Engine engine) : IClassFixture<Da
         var form = new StringContent("""{"name":"form-declared","scopes":["query"]}""", Encoding.UTF8, "application/x-www-form-urlencoded");
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/v1/keys", form)).StatusCode);
     }
+
+    [Fact]
+    public async Task Readiness_runs_the_health_checks_and_metrics_carry_the_libraries_instrumentation()
+    {
+        var ready = await Body(await engine.Client(null).GetAsync("/health/ready"));
+        Assert.Equal("ready", ready.GetProperty("status").GetString());
+        var storage = Assert.Single(ready.GetProperty("checks").EnumerateArray(), c => c.GetProperty("name").GetString() == "storage");
+        Assert.Equal("healthy", storage.GetProperty("status").GetString());
+
+        await engine.Client().GetAsync("/api/v1/stats");
+        var metrics = await engine.Client().GetStringAsync("/metrics");
+        Assert.Contains("dotnet_gc_collections_total", metrics, StringComparison.Ordinal);          // runtime instrumentation
+        Assert.Contains("http_server_request_duration_seconds_bucket", metrics, StringComparison.Ordinal); // ASP.NET Core
+    }
 }

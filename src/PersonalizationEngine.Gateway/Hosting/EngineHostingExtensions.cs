@@ -112,18 +112,8 @@ public static class EngineHostingExtensions
 
         services.AddEngineOpenApi();
 
-        var otel = services.AddOpenTelemetry().WithMetrics(m =>
-        {
-            m.AddMeter("PersonalizationEngine.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
-            // The duration of every grain turn is a diagnosis tool, not a dashboard figure: two timestamps and a
-            // histogram update per turn (three turns per NBO answer) cost 1-2% of the CPU, so it is off unless asked.
-            if (!metricsOptions.TurnDuration) m.AddView("actors.turn.duration", MetricStreamConfiguration.Drop);
-            m.AddPrometheusExporter();
-            if (otlp.Endpoint is { Length: > 0 } endpoint)
-            {
-                m.AddOtlpExporter(e => e.Endpoint = new Uri(endpoint));
-            }
-        });
+        services.AddEngineTelemetry(metricsOptions, otlp);
+        services.AddEngineHealthChecks(StorageProviderFactory.ReadOptions(config));
         return builder;
     }
 
