@@ -15,6 +15,7 @@ internal static class TriggersApi
             t => t.Id,
             t => t.Redacted());
         group.MapGet("/dead-letters", DeadLetters).WithName("ListDeadLetters").WithSummary("Deliveries that failed every attempt.");
+        group.MapGet("/outbox", Outbox).WithName("ListPendingDeliveries").WithSummary("Deliveries waiting for a retry in the durable outbox (they survive a restart).");
         group.MapDelete("/dead-letters/{id}", DeleteDeadLetterAsync).WithName("DeleteDeadLetter").WithSummary("Forget a dead letter.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
@@ -22,6 +23,12 @@ internal static class TriggersApi
 
     private static Ok<DeadLetter[]> DeadLetters(WebhookDispatcher d) => TypedResults.Ok(d.DeadLetters.All.OrderByDescending(x => x.At).ToArray());
 
+    private static Ok<PendingDeliveryView[]> Outbox(WebhookDispatcher d) =>
+        TypedResults.Ok(d.Outbox.All.OrderBy(x => x.NextAttemptAt).Select(x => new PendingDeliveryView(x.Id, x.TriggerId, x.Attempts, x.NextAttemptAt, x.LastError, x.CreatedAt)).ToArray());
+
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteDeadLetterAsync(string id, WebhookDispatcher d, CancellationToken ct) =>
         await d.DeadLetters.DeleteAsync(id, ct) ? TypedResults.NoContent() : ApiProblems.NotFound("id", $"No dead letter '{id}'.");
 }
+
+/// <summary>A delivery waiting for a retry (the payload is not listed: it names a profile).</summary>
+public sealed record PendingDeliveryView(string Id, string TriggerId, int Attempts, DateTimeOffset NextAttemptAt, string LastError, DateTimeOffset CreatedAt);

@@ -54,6 +54,7 @@ public static class EngineHostingExtensions
         // Runs before the grains' hosted services: schema first, keys second.
         services.AddHostedService<EngineStartup>();
         services.AddEngineStorage(config);
+        services.AddWebhookClient();
         services.AddEngineGrains(config);
         // What is registered at all is decided from the bound sections here (they are validated again at start).
         var demo = config.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new();
