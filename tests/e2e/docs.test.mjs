@@ -1,5 +1,6 @@
-// A new user on the docs page (/docs, Swagger UI over /openapi/v1.json) in headless Chromium: authorizes with a
-// key, sends an event with "try it out", and reads the customer's profile back, all from the page (issue 17).
+// Issue 17 in headless Chromium. A new user on the docs page (/docs, Swagger UI over /openapi/v1.json) authorizes with a
+// key, sends an event with "try it out" and reads the profile back; the dashboard says "live" only with a working key
+// and keeps its charts across a reload (the history is the server's).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -82,5 +83,23 @@ test('the docs page authorizes with a key, sends an event and reads the profile 
   assert.equal(profile.identifiers.user_id.length, 1); // masked, as personal identifiers are on the profile route
   assert.ok(profile.profileId);
   assert.deepEqual(consoleErrors, []);
+  await page.close();
+});
+
+test('the dashboard is live only with a working key, and its charts keep history across a reload', async () => {
+  const page = await context.newPage();
+  await page.goto(`${engine.base}/dashboard/`);
+  assert.equal(await page.getByTestId('live').textContent(), 'not live', 'no key: not live');
+  await page.goto(`${engine.base}/dashboard/?key=wrong-key-000000000000000`);
+  await page.waitForFunction(() => /rejected/.test(document.getElementById('state').textContent));
+  assert.equal(await page.getByTestId('live').textContent(), 'not live', 'a rejected key: not live');
+
+  await page.goto(`${engine.base}/dashboard/?key=${ADMIN_KEY}`);
+  await page.waitForFunction(() => document.getElementById('live').textContent === 'live');
+  await page.waitForFunction(() => Number(document.getElementById('rate').getAttribute('data-points')) >= 3, null, { timeout: 20000 });
+  // A reload draws the server's history at once instead of starting empty.
+  await page.reload();
+  await page.waitForFunction(() => Number(document.getElementById('rate').getAttribute('data-points')) >= 3, null, { timeout: 3000 });
+  assert.equal(await page.getByTestId('live').textContent(), 'live');
   await page.close();
 });

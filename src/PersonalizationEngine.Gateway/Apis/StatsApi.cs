@@ -13,13 +13,17 @@ internal static class StatsApi
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/stats", Get).WithName("GetStats").WithTags("Operations").RequireScope(ApiScopes.Query)
-            .WithSummary("Live engine figures (events/s, decisions/s, latency, active grains, segments, offers).");
+            .WithSummary("Live engine figures (events/s, decisions/s, latency, active grains, segments, offers), taken once a second.");
+        app.MapGet("/api/v1/stats/history", History).WithName("GetStatsHistory").WithTags("Operations").RequireScope(ApiScopes.Query)
+            .WithSummary("The last hour of per-second figures (oldest first), kept by the server for the dashboard's charts.");
         return app;
     }
 
-    private static Ok<StatsView> Get(EngineStats stats, EngineSettings settings, DecisionService decisions)
+    private static Ok<StatsPoint[]> History(StatsHistory history) => TypedResults.Ok(history.Snapshot());
+
+    private static Ok<StatsView> Get(StatsSampler sampler, EngineSettings settings, DecisionService decisions)
     {
-        var s = stats.Snapshot();
+        var s = sampler.Latest;
         var segments = settings.Current.Segments.Select(x => new SegmentMembersView(x.Id, x.Name, s.SegmentMembers.GetValueOrDefault(x.Id))).ToArray();
         return TypedResults.Ok(new StatsView(
             s.Time, s.EventsPerSecond, s.DecisionsPerSecond,

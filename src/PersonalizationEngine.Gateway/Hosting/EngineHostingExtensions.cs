@@ -56,6 +56,9 @@ public static class EngineHostingExtensions
         services.AddEngineStorage(config);
         services.AddWebhookClient();
         services.AddEngineGrains(config);
+        services.AddSingleton<PersonalizationEngine.Grains.Stats.StatsHistory>();
+        services.AddSingleton<PersonalizationEngine.Grains.Stats.StatsSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Stats.StatsSampler>());
         // What is registered at all is decided from the bound sections here (they are validated again at start).
         var demo = config.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new();
         var metricsOptions = config.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new();
