@@ -30,6 +30,9 @@ public sealed class OptionsValidationTests
     [InlineData("Actors:SaturationFactor", "0.5")]
     [InlineData("Otlp:Endpoint", "collector:4317")]
     [InlineData("Auth:WriteKeys:shop", "too-short")]
+    [InlineData("Storage:Journal:MaxBatchSize", "big")]
+    [InlineData("Storage:Journal:QueueCapacity", "0")]
+    [InlineData("Storage:Provider", "Oracle")]
     public void A_wrong_value_stops_the_start_naming_its_key(string key, string value)
     {
         var message = StartFailure(key, value);
@@ -43,6 +46,12 @@ public sealed class OptionsValidationTests
         var message = StartFailure("Engine:MasterKey", secret);
         Assert.Contains("Engine:MasterKey", message, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Postgres_without_a_connection_string_is_refused_naming_the_key()
+    {
+        Assert.Contains("ConnectionStrings:Postgres", StartFailure("Storage:Provider", "Postgres", ("ConnectionStrings:Postgres", "")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,6 +26,7 @@ internal static class GatewayOptionsExtensions
     /// </summary>
     public static void CheckEngineSections(IConfiguration configuration)
     {
+        Check(configuration, StorageSectionOptions.Section, new StorageSectionOptions.Validator(configuration));
         Check(configuration, EngineSectionOptions.Section, new EngineSectionOptions.Validator());
         Check(configuration, ActorsSectionOptions.Section, new ActorsSectionOptions.Validator());
         Check(configuration, DecisioningSectionOptions.Section, new DecisioningSectionOptions.Validator());
