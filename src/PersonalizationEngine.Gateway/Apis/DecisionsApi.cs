@@ -25,7 +25,18 @@ internal static class DecisionsApi
             .WithRequestExample("""{"channel":"web","placement":"home","limit":3,"contextWeights":{"free-shipping":1.5},"explain":false}""");
 
         // The public tracker route: a website asks with its (public) write key for its visitor.
-        app.MapGet("/t/v1/offers", VisitorOffersAsync).WithTags("Public tracker").RequireScope(ApiScopes.Ingest).Produces<VisitorOffers>().ProducesProblem(StatusCodes.Status400BadRequest).WithName("GetVisitorOffers").WithSummary("Offers for a website visitor, with the site's write key.");
+        app.MapGet("/t/v1/offers", async Task<Results<JsonHttpResult<VisitorOffers>, ProblemHttpResult>> (string? anonymousId, string? userId, string? channel, string? placement, int? limit, DecisionService decisions, DecisioningCatalog catalog) =>
+        {
+            if (string.IsNullOrWhiteSpace(anonymousId) && string.IsNullOrWhiteSpace(userId)) return ApiProblems.Field("anonymousId", "anonymousId or userId is required.");
+            var (input, problem) = Input(channel ?? "web", placement, limit ?? 1, null);
+            if (problem is not null) return problem;
+            var refs = new List<string>();
+            if (!string.IsNullOrWhiteSpace(userId)) refs.Add("user_id:" + userId);
+            if (!string.IsNullOrWhiteSpace(anonymousId)) refs.Add("anonymous_id:" + anonymousId);
+            var view = await decisions.DecideForVisitorAsync(refs, input!);
+            // Only what the page needs: no profile data goes to the browser.
+            return TypedResults.Json(VisitorOffers.From(view, catalog), GatewayJsonContext.Default.VisitorOffers);
+        }).WithTags("Public tracker").RequireScope(ApiScopes.Ingest).Produces<VisitorOffers>().ProducesProblem(StatusCodes.Status400BadRequest).WithName("GetVisitorOffers").WithSummary("Offers for a website visitor, with the site's write key.");
 
         app.MapCatalog<OfferDefinition>("/api/v1/offers", "Offers",
             """{"offerId":"free-shipping","name":"Free shipping","value":6,"placements":["home"],"creative":{"title":"Free shipping on your next order"}}""",
@@ -36,19 +47,6 @@ internal static class DecisionsApi
             """{"policyId":"email-weekly","channel":"email","maxContacts":1,"windowDays":7}""",
             sp => sp.GetRequiredService<DecisioningCatalog>().Policies, p => p.Validate(), p => p.PolicyId);
         return app;
-    }
-
-    private static async Task<Results<JsonHttpResult<VisitorOffers>, ProblemHttpResult>> VisitorOffersAsync(string? anonymousId, string? userId, string? channel, string? placement, int? limit, DecisionService decisions, DecisioningCatalog catalog)
-    {
-        if (string.IsNullOrWhiteSpace(anonymousId) && string.IsNullOrWhiteSpace(userId)) return ApiProblems.Field("anonymousId", "anonymousId or userId is required.");
-        var (input, problem) = Input(channel ?? "web", placement, limit ?? 1, null);
-        if (problem is not null) return problem;
-        var refs = new List<string>();
-        if (!string.IsNullOrWhiteSpace(userId)) refs.Add("user_id:" + userId);
-        if (!string.IsNullOrWhiteSpace(anonymousId)) refs.Add("anonymous_id:" + anonymousId);
-        var view = await decisions.DecideForVisitorAsync(refs, input!);
-        // Only what the page needs: no profile data goes to the browser.
-        return TypedResults.Json(VisitorOffers.From(view, catalog), GatewayJsonContext.Default.VisitorOffers);
     }
 
     private static Results<Ok<OfferKpi>, ProblemHttpResult> OfferStats(string id, DecisionService decisions, DecisioningCatalog catalog)
