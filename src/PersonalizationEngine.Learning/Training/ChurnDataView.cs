@@ -37,6 +37,28 @@ internal static class ChurnDataView
         return ml.Data.LoadFromEnumerable(rows, schema);
     }
 
+    public static Func<double[], float> CreatePredictor(MLContext ml, ITransformer model, IReadOnlyList<string> names)
+    {
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, names.Count);
+        var engine = ml.Model.CreatePredictionEngine<Row, Scored>(model, inputSchemaDefinition: schema);
+        var row = new Row { Features = new float[names.Count] };
+        return x =>
+        {
+            for (var j = 0; j < x.Length; j++)
+            {
+                row.Features[j] = (float)x[j];
+            }
+
+            return engine.Predict(row).Probability;
+        };
+    }
+
+    private sealed class Scored
+    {
+        public float Probability { get; set; }
+    }
+
     private sealed class Row
     {
         public float[] Features { get; set; } = [];

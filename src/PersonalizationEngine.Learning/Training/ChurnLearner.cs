@@ -13,7 +13,7 @@ public abstract record ChurnLearner
 
     public abstract IReadOnlyDictionary<string, string> Parameters { get; }
 
-    public override string ToString() => $"{Trainer}({string.Join(", ", Parameters.Select(p => $"{p.Key}={p.Value}"))})";
+    public sealed override string ToString() => $"{Trainer}({string.Join(", ", Parameters.Select(p => $"{p.Key}={p.Value}"))})";
 
     private protected static string Format(double value) => value.ToString("G", CultureInfo.InvariantCulture);
 }

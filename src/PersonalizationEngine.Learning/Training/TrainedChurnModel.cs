@@ -47,6 +47,12 @@ public sealed class TrainedChurnModel
         return new HoldOutEvaluation(metrics.AreaUnderRocCurve, metrics.AreaUnderPrecisionRecallCurve, metrics.LogLoss * Math.Log(2), metrics.LogLoss, brier, p);
     }
 
+    /// <summary>
+    /// ML.NET's own single-row path, for comparison only (benchmarks): a <c>PredictionEngine</c> is not
+    /// thread-safe and costs milliseconds to create, which is why the engine scores the exported artefact.
+    /// </summary>
+    public Func<double[], float> CreatePredictionEngine() => ChurnDataView.CreatePredictor(_ml, Model, Artefact.FeatureNames);
+
     /// <summary>Saves the ML.NET model zip (kept next to the artefact for audit); returns its SHA-256.</summary>
     public string SaveMlNetModel(string path)
     {
