@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using PersonalizationEngine.Domain.Datasets;
 using PersonalizationEngine.Grains.Customers;
 using PersonalizationEngine.Grains.Ingestion;
@@ -23,16 +22,7 @@ internal static class RetailChurn
     internal static bool Usable(string name) =>
         !name.StartsWith("dq_", StringComparison.Ordinal) && !name.Contains('.', StringComparison.Ordinal) && name != "churn_probability";
 
-    internal static IEnumerable<RetailLine> Read(string path)
-    {
-        using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
-        reader.ReadLine();
-        string? text;
-        while ((text = reader.ReadLine()) is not null)
-        {
-            if (OnlineRetailParser.ParseLine(text) is { } line) yield return line;
-        }
-    }
+    internal static IEnumerable<RetailLine> Read(string path) => OnlineRetailParser.ReadFile(path);
 
     public static async Task<int> RunAsync(string path, int folds, int seed, string? outPath, TextWriter output, CancellationToken ct)
     {
