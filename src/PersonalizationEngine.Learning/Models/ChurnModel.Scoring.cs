@@ -91,11 +91,18 @@ public sealed partial record ChurnModel
 
         var total = BaseScore;
         var trees = Trees!;
+        // Converted once, not at every split: the conversion sat on the latency chain of every tree step.
+        Span<float> xf = x.Length <= StackLimit ? stackalloc float[x.Length] : new float[x.Length];
+        for (var j = 0; j < x.Length; j++)
+        {
+            xf[j] = (float)x[j];
+        }
+
         if (!withContributions)
         {
             foreach (var tree in trees)
             {
-                total += tree.Predict(x);
+                total += tree.Predict(xf);
             }
 
             return total;
@@ -103,7 +110,7 @@ public sealed partial record ChurnModel
 
         foreach (var tree in trees)
         {
-            total += tree.PredictAndAddContributions(x, contributions);
+            total += tree.PredictAndAddContributions(xf, contributions);
         }
 
         // Saabas contributions come in margin units; express them in log-odds like the linear ones.

@@ -201,9 +201,15 @@ public static class ChurnTrainer
 
         var exported = new RegressionTree(feature, threshold, left, right, value);
         var counts = new int[n];
+        var xf = new float[x[0].Length];
         foreach (var row in x)
         {
-            exported.AddPathCounts(row, counts);
+            for (var j = 0; j < xf.Length; j++)
+            {
+                xf[j] = (float)row[j];
+            }
+
+            exported.AddPathCounts(xf, counts);
         }
 
         // Children have larger indices than their parent (ML.NET grows a tree by splitting leaves), so a
