@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
-using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
@@ -229,6 +227,4 @@ public static class ChurnTrainer
 
         return exported;
     }
-
-    internal static string Describe(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 }
