@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Security.Cryptography;
 using PersonalizationEngine.Learning.Evaluation;
 using PersonalizationEngine.Learning.Models;
@@ -34,7 +35,7 @@ internal static class ArtefactWriter
             metrics["cv_folds"] = cv.Folds.Count;
         }
 
-        var parameters = new Dictionary<string, string>(trained.Learner.Parameters) { ["mlnet"] = typeof(Microsoft.ML.MLContext).Assembly.GetName().Version?.ToString() ?? "?" };
+        var parameters = new Dictionary<string, string>(trained.Learner.Parameters) { ["mlnet"] = MlNetVersion() };
         var model = trained.Artefact with
         {
             Provenance = new ChurnModelProvenance
@@ -53,6 +54,14 @@ internal static class ArtefactWriter
         };
         model.Save(outPath);
         return (model, zipPath);
+    }
+
+    /// <summary>The package version (e.g. 5.0.1); ML.NET's assembly version is a constant 1.0.0.0.</summary>
+    private static string MlNetVersion()
+    {
+        var informational = typeof(Microsoft.ML.MLContext).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
+        var plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return plus > 0 ? informational[..plus] : informational;
     }
 
     private static string Sha256(string path)
