@@ -22,6 +22,7 @@ public sealed class DataApiTests : IClassFixture<DataApiTests.Engine>
         {
             builder.UseSetting("Auth:AdminKey", Admin);
             builder.UseSetting("Auth:WriteKeys:website", Write);
+            builder.UseSetting("Auth:WriteKeys:website:Trust", "server");
             builder.UseSetting("Storage:Provider", "Sqlite");
             builder.UseSetting("Storage:Sqlite:Path", Path.Combine(_dir, "engine.db"));
             builder.UseSetting("Demo:Enabled", "false");

@@ -64,6 +64,7 @@ internal sealed class EngineProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Auth__AdminKey"] = AdminKey;
         info.Environment["Auth__WriteKeys__reliability"] = WriteKey;
+        info.Environment["Auth__WriteKeys__reliability__Trust"] = "server";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Engine__MasterKey"] = Convert.ToBase64String(Enumerable.Range(3, 32).Select(i => (byte)i).ToArray());
         info.Environment["Engine__IdentifierKey"] = Convert.ToBase64String(Enumerable.Range(9, 32).Select(i => (byte)i).ToArray());

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startEngine, eventually, ADMIN_KEY, WRITE_KEY } from './engine.mjs';
+import { startEngine, eventually, ADMIN_KEY, WRITE_KEY, STORE_KEY } from './engine.mjs';
 
 const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 let engine;
@@ -85,4 +85,73 @@ test('the tracker refuses nothing silently: a wrong write key shows an error, no
   await page.goto(`${engine.base}/demo/?writeKey=wrong-key-0000000000000`);
   await eventually(async () => /HTTP 401/.test(await page.getByTestId('status').textContent()), { what: 'the 401 surfaced' });
   assert.equal(WRITE_KEY.length > 0, true);
+});
+
+async function serverSegment(path, body) {
+  const res = await fetch(engine.base + path, {
+    method: 'POST',
+    headers: { Authorization: 'Basic ' + Buffer.from(WRITE_KEY + ':').toString('base64'), 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 200);
+  return res.json();
+}
+
+async function profileId(ref) {
+  const r = await engine.api(`/api/v1/customers/${encodeURIComponent(ref)}/profile`);
+  return r.status === 200 ? r.body.profileId : null;
+}
+
+test('issue 20: a verified login in the store links the visitor; a spoofed identify from the page does not', async () => {
+  // A returning customer the store's backend already knows (two orders, so "Welcome back" is eligible).
+  await serverSegment('/v1/batch', { batch: [
+    { type: 'identify', userId: 'u-alexexamplecom', traits: { firstName: 'Alex' } },
+    { type: 'track', userId: 'u-alexexamplecom', event: 'Order Completed', properties: { order_id: 'e2e-o1', revenue: 40, currency: 'GBP' } },
+    { type: 'track', userId: 'u-alexexamplecom', event: 'Order Completed', properties: { order_id: 'e2e-o2', revenue: 60, currency: 'GBP' } },
+  ] });
+  await serverSegment('/v1/batch', { batch: [
+    { type: 'track', userId: 'victim-e2e', event: 'Order Completed', properties: { order_id: 'e2e-v1', revenue: 99, currency: 'GBP' } },
+  ] });
+  const victim = await profileId('user_id:victim-e2e');
+  assert.ok(victim);
+
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', e => pageErrors.push(String(e)));
+  // A fresh visitor (no cookies from the first test).
+  await page.context().clearCookies();
+  await page.goto(`${engine.base}/demo/`);
+  assert.equal(await page.evaluate(() => window.PE_DEMO.writeKey), STORE_KEY, 'the store runs on its browser key');
+  await eventually(async () => (await page.getByTestId('offer-slot').getAttribute('data-offer-id')) !== null, { what: 'a first offer' });
+  const anonymousId = await page.evaluate(() => window.pe.anonymousId());
+
+  // The attacker's move, from the page's console: identify as somebody else with the public key.
+  const spoof = await page.evaluate(async (key) => {
+    const res = await fetch('/v1/identify', { method: 'POST', headers: { Authorization: 'Basic ' + btoa(key + ':'), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ anonymousId: window.pe.anonymousId(), userId: 'victim-e2e' }) });
+    return { status: res.status, body: await res.json() };
+  }, STORE_KEY);
+  assert.equal(spoof.status, 200);
+  assert.equal(spoof.body.results[0].droppedIdentifiers[0].type, 'user_id');
+  assert.notEqual(await profileId(`anonymous_id:${anonymousId}`), victim, 'no merge into the victim');
+  const probe = await page.evaluate(async (key) => {
+    const res = await fetch('/t/v1/offers?userId=victim-e2e&placement=home&limit=5', { headers: { Authorization: 'Basic ' + btoa(key + ':') } });
+    return (await res.json()).offers.map(o => o.offerId);
+  }, STORE_KEY);
+  assert.ok(!probe.includes('welcome-back'), 'probing a user id reveals nothing');
+
+  // The real login: the store's backend stand-in returns the user id with its hash; the tracker passes it on.
+  await page.getByTestId('email').fill('alex@example.com');
+  await page.getByTestId('login').click();
+  await eventually(async () => (await page.getByTestId('status').textContent()) === 'Logged in as alex@example.com (verified)', { what: 'verified login' });
+  const alex = await eventually(async () => {
+    const [byUser, byCookie, byEmail] = await Promise.all([profileId('user_id:u-alexexamplecom'), profileId(`anonymous_id:${anonymousId}`), profileId('email:alex@example.com')]);
+    return byUser && byUser === byCookie && byUser === byEmail ? byUser : null;
+  }, { what: 'the visitor linked to the customer by user id and e-mail' });
+  assert.notEqual(alex, victim);
+  // Personalised as the returning customer now.
+  await eventually(async () => (await page.getByTestId('offer-slot').getAttribute('data-offer-id')) === 'welcome-back' ||
+    (await page.getByTestId('offer-slot').getAttribute('data-offer-id')) === 'premium-membership', { what: 'a returning-customer offer' });
+  await page.screenshot({ path: join(artifacts, 'verified-login.png'), fullPage: true });
+  assert.deepEqual(pageErrors, []);
 });

@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ADMIN_KEY = 'e2e-admin-key-0123456789abcdef';
+// The SDK tests send as a backend would: a server write key (full identity resolution).
 export const WRITE_KEY = 'e2e-write-key-website-0123456789';
+// The demo store's key is a browser key (public, in the page): person identifiers need proof (issue 20).
+export const STORE_KEY = 'e2e-write-key-store-0123456789';
+export const STORE_SECRET = 'e2e-store-verification-secret-0123456789';
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -44,11 +48,15 @@ export async function startEngine(extraEnv = {}) {
       ASPNETCORE_URLS: base,
       ASPNETCORE_ENVIRONMENT: 'Production',
       Auth__AdminKey: ADMIN_KEY,
-      Auth__WriteKeys__website: WRITE_KEY,
+      Auth__WriteKeys__website__Key: WRITE_KEY,
+      Auth__WriteKeys__website__Trust: 'server',
+      Auth__WriteKeys__store__Key: STORE_KEY,
+      Auth__WriteKeys__store__Trust: 'browser',
+      Auth__WriteKeys__store__VerificationSecret: STORE_SECRET,
       Storage__Provider: 'Sqlite',
       Storage__Sqlite__Path: join(dir, 'engine.db'),
       Demo__Enabled: 'true',
-      Demo__WriteKey: WRITE_KEY,
+      Demo__WriteKey: STORE_KEY,
       Decisioning__ControlShare: '0',
       Logging__LogLevel__Default: 'Warning',
       ...extraEnv,

@@ -1,51 +1,65 @@
 using System.Diagnostics;
-using PersonalizationEngine.Learning;
 using PersonalizationEngine.Learning.Data;
 using PersonalizationEngine.Learning.Evaluation;
-using PersonalizationEngine.Learning.Linear;
-using PersonalizationEngine.Learning.Trees;
+using Spectre.Console;
 
 namespace PersonalizationEngine.Cli.Commands;
 
+/// <summary><c>pe churn evaluate</c>: ML.NET learners under stratified k-fold CV on the Telco layout.</summary>
 internal static class ChurnEvaluation
 {
-    public static int Run(string path, int folds, int seed, bool engineered, TextWriter output)
+    public static int Run(string path, int folds, int seed, bool engineered, IReadOnlyList<string> learners, IAnsiConsole console)
     {
-        output.WriteLine($"Loading {path} ...");
         var (data, labels, inputs) = TelcoChurn.Load(path, engineered);
-        output.WriteLine($"{labels.Length} rows, {labels.Sum()} positive ({labels.Average():P1}), {inputs.Length} input columns, engineered features: {(engineered ? "yes" : "no")}");
-        output.WriteLine($"Stratified {folds}-fold CV, seed {seed}; encoder, scaler and tree binning fitted inside each fold.");
-        var models = new (string Name, Func<double[][], int[], IBinaryClassifier> Train)[]
+        console.MarkupLine($"[bold]{Markup.Escape(Path.GetFileName(path))}[/]: {labels.Length:N0} rows, {labels.Sum():N0} churned ({labels.Average():P1}), {inputs.Length} input columns, engineered features: {(engineered ? "yes" : "no")}");
+        console.MarkupLine($"Stratified {folds}-fold CV, seed {seed}; one-hot vocabulary, fill values, ML.NET normaliser and tree binning fitted inside each fold; FastTree settings by an inner {ChurnCrossValidation.InnerFolds}-fold CV on each training fold.");
+        var summaries = new List<(string Name, CrossValidationResult Result, TimeSpan Elapsed)>();
+        foreach (var kind in learners)
         {
-            ("logistic regression (L2=1, Newton)", (x, y) => LogisticRegression.Fit(x, y, ChurnPipelines.Logistic)),
-            ($"gradient-boosted trees ({ChurnPipelines.Trees.Trees} trees, depth {ChurnPipelines.Trees.MaxDepth}, lr {ChurnPipelines.Trees.LearningRate})", (x, y) => GradientBoostedTrees.Fit(x, y, ChurnPipelines.Trees)),
-        };
-        var summaries = new List<(string Name, CrossValidationResult Result)>();
-        foreach (var (name, train) in models)
-        {
-            output.WriteLine();
-            output.WriteLine($"== {name}");
             var watch = Stopwatch.StartNew();
-            var result = CrossValidation.Run(data, labels, inputs, train, folds, seed, fold =>
-                output.WriteLine($"  fold {fold.Fold}/{folds}: ROC AUC {fold.RocAuc:F4}  PR AUC {fold.AveragePrecision:F4}  log loss {fold.LogLoss:F4}  Brier {fold.Brier:F4}  ({watch.Elapsed.TotalSeconds:F1} s)"));
-            summaries.Add((name, result));
-            output.WriteLine("  calibration (out-of-fold deciles): bin  n  mean predicted  observed");
-            foreach (var bin in result.Calibration)
-            {
-                output.WriteLine($"    {bin.Bin,2} {bin.Count,5}  {bin.MeanPredicted,6:F3}  {bin.ObservedRate,6:F3}");
-            }
+            var result = CliProgress.Run(console, ChurnPipelines.Describe(kind), progress =>
+                ChurnCrossValidation.Run(data, labels, inputs, ChurnPipelines.Candidates(kind), folds, seed, progress));
+            summaries.Add((ChurnPipelines.Describe(kind), result, watch.Elapsed));
+            console.Write(FoldTable(result));
         }
 
-        output.WriteLine();
-        output.WriteLine("Summary (mean ± sd over folds; ECE from pooled out-of-fold deciles)");
-        output.WriteLine($"{"model",-48} {"ROC AUC",-16} {"PR AUC",-16} {"log loss",-16} {"Brier",-16} ECE");
-        foreach (var (name, result) in summaries)
-        {
-            output.WriteLine($"{name,-48} {Format(result.Summary(f => f.RocAuc)),-16} {Format(result.Summary(f => f.AveragePrecision)),-16} {Format(result.Summary(f => f.LogLoss)),-16} {Format(result.Summary(f => f.Brier)),-16} {Metrics.ExpectedCalibrationError(result.Calibration):F4}");
-        }
-
+        console.Write(SummaryTable(summaries));
         return 0;
     }
 
-    private static string Format((double Mean, double Sd) s) => $"{s.Mean:F4} ± {s.Sd:F4}";
+    internal static Table FoldTable(CrossValidationResult result)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("fold", "ROC AUC", "PR AUC", "log loss", "Brier", "learner");
+        foreach (var f in result.Folds)
+        {
+            table.AddRow($"{f.Fold}", $"{f.RocAuc:F4}", $"{f.AveragePrecision:F4}", $"{f.LogLoss:F4}", $"{f.Brier:F4}", Markup.Escape(f.Learner ?? ""));
+        }
+
+        var calibration = new Table().Border(TableBorder.Simple).Title("calibration, pooled out-of-fold deciles").AddColumns("decile", "n", "mean predicted", "observed");
+        foreach (var bin in result.Calibration)
+        {
+            calibration.AddRow($"{bin.Bin}", $"{bin.Count}", $"{bin.MeanPredicted:F3}", $"{bin.ObservedRate:F3}");
+        }
+
+        return new Table().Border(TableBorder.None).AddColumns("", "").HideHeaders().AddRow(table, calibration);
+    }
+
+    internal static Table SummaryTable(IEnumerable<(string Name, CrossValidationResult Result, TimeSpan Elapsed)> summaries)
+    {
+        var table = new Table().Title("[bold]Summary[/] (mean ± sd over outer folds; log loss in nats; ECE over pooled out-of-fold deciles)")
+            .AddColumns("model", "ROC AUC", "PR AUC", "log loss", "Brier", "ECE", "time");
+        foreach (var (name, result, elapsed) in summaries)
+        {
+            table.AddRow(
+                Markup.Escape(name),
+                CliProgress.MeanSd(result.Summary(f => f.RocAuc)),
+                CliProgress.MeanSd(result.Summary(f => f.AveragePrecision)),
+                CliProgress.MeanSd(result.Summary(f => f.LogLoss)),
+                CliProgress.MeanSd(result.Summary(f => f.Brier)),
+                $"{Metrics.ExpectedCalibrationError(result.Calibration):F4}",
+                $"{elapsed.TotalSeconds:F0} s");
+        }
+
+        return table;
+    }
 }

@@ -1,19 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using PersonalizationEngine.Domain.Datasets;
 using PersonalizationEngine.Grains.Customers;
 using PersonalizationEngine.Grains.Ingestion;
 using PersonalizationEngine.Grains.Replay;
 using PersonalizationEngine.Learning.Evaluation;
 using PersonalizationEngine.Learning.Models;
+using PersonalizationEngine.Learning.Training;
 
 namespace PersonalizationEngine.Cli.Commands;
 
 /// <summary>
 /// <c>pe churn retail</c>: churn on the Online Retail file. Label: no purchase in the last 90 days of the data.
 /// Features: the events before that cutoff replayed through the grains (the code that serves live), read as of
-/// the cutoff. Stratified k-fold CV of logistic regression and gradient-boosted trees against a recency-only
+/// the cutoff. Stratified k-fold CV of ML.NET logistic regression and FastTree (nested CV) against a recency-only
 /// baseline; optionally writes a model trained on every customer.
 /// </summary>
 internal static class RetailChurn
@@ -22,16 +22,7 @@ internal static class RetailChurn
     internal static bool Usable(string name) =>
         !name.StartsWith("dq_", StringComparison.Ordinal) && !name.Contains('.', StringComparison.Ordinal) && name != "churn_probability";
 
-    internal static IEnumerable<RetailLine> Read(string path)
-    {
-        using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
-        reader.ReadLine();
-        string? text;
-        while ((text = reader.ReadLine()) is not null)
-        {
-            if (OnlineRetailParser.ParseLine(text) is { } line) yield return line;
-        }
-    }
+    internal static IEnumerable<RetailLine> Read(string path) => OnlineRetailParser.ReadFile(path);
 
     public static async Task<int> RunAsync(string path, int folds, int seed, string? outPath, TextWriter output, CancellationToken ct)
     {
@@ -68,55 +59,54 @@ internal static class RetailChurn
         }
         output.WriteLine($"  {rows.Count:N0} feature rows of {rows[0].Count} features as of the cutoff");
 
-        var date = DateOnly.FromDateTime(DateTime.UtcNow);
-        var results = new List<(string Name, double[] Aucs, double[] OutOfFold)>();
-        double[] Evaluate(string name, Func<IReadOnlyList<IReadOnlyDictionary<string, double>>, IReadOnlyList<int>, Func<IReadOnlyDictionary<string, double>, double>> fit)
+        var labelsArray = y.ToArray();
+        var console = Spectre.Console.AnsiConsole.Console;
+        var results = new List<(string Name, CrossValidationResult Result, TimeSpan Elapsed)>();
+        output.WriteLine();
+        output.WriteLine($"Stratified {folds}-fold CV (seed {seed}); feature set and fill values fitted inside each fold:");
+
+        // The raw-score baseline needs no training: ROC AUC of recency_days itself, per fold.
+        var baselineAucs = StratifiedKFold.Split(labelsArray, folds, seed)
+            .Select(f => Metrics.RocAuc([.. f.TestIndices.Select(i => rows[i].GetValueOrDefault("recency_days", 1e6))], [.. f.TestIndices.Select(i => labelsArray[i])]))
+            .ToArray();
+        var baseline = baselineAucs.Average();
+        output.WriteLine($"  recency only (score = recency_days)          ROC AUC {baseline:F4} ± {StdDev(baselineAucs):F4}");
+
+        var recencyRows = rows.Select(r => (IReadOnlyDictionary<string, double>)new Dictionary<string, double> { ["recency_days"] = r.GetValueOrDefault("recency_days", 1e6) }).ToList();
+        foreach (var (name, data, kind) in new[]
         {
-            var aucs = new List<double>();
-            var oof = new double[rows.Count];
-            foreach (var fold in StratifiedKFold.Split(y, folds, seed))
-            {
-                var predict = fit(fold.TrainIndices.Select(i => rows[i]).ToList(), fold.TrainIndices.Select(i => y[i]).ToList());
-                var p = fold.TestIndices.Select(i => predict(rows[i])).ToArray();
-                for (var k = 0; k < p.Length; k++) oof[fold.TestIndices[k]] = p[k];
-                aucs.Add(Metrics.RocAuc(p, fold.TestIndices.Select(i => y[i]).ToList()));
-            }
-            output.WriteLine($"  {name,-44} ROC AUC {aucs.Average():F4} ± {StdDev(aucs):F4}   PR AUC {Metrics.AveragePrecision(oof, y):F4}");
-            results.Add((name, aucs.ToArray(), oof));
-            return oof;
+            ("recency only, ML.NET logistic regression", (IReadOnlyList<IReadOnlyDictionary<string, double>>)recencyRows, "lr"),
+            ("all grain features, " + ChurnPipelines.Describe("lr"), rows, "lr"),
+            ("all grain features, " + ChurnPipelines.Describe("gbt"), rows, "gbt"),
+        })
+        {
+            var clock = Stopwatch.StartNew();
+            var result = CliProgress.Run(console, name, progress => ChurnCrossValidation.Run(data, labelsArray, ChurnPipelines.Candidates(kind), folds, seed, progress));
+            results.Add((name, result, clock.Elapsed));
+            console.Write(ChurnEvaluation.FoldTable(result));
         }
 
-        output.WriteLine();
-        output.WriteLine($"Stratified {folds}-fold CV (seed {seed}); scaling and fill values fitted inside each fold:");
-        Evaluate("recency only (score = recency_days)", (_, _) => f => f.TryGetValue("recency_days", out var r) ? r : 1e6);
-        Evaluate("recency only (logistic regression)", (x, yy) =>
-        {
-            var m = ChurnModelTrainer.Train(x.Select(r => (IReadOnlyDictionary<string, double>)new Dictionary<string, double> { ["recency_days"] = r.GetValueOrDefault("recency_days", 1e6) }).ToList(), yy, ChurnModelKind.LogisticRegression, date);
-            return f => m.Score(f).Probability;
-        });
-        Evaluate("all grain features, logistic regression", (x, yy) =>
-        {
-            var m = ChurnModelTrainer.Train(x, yy, ChurnModelKind.LogisticRegression, date);
-            return f => m.Score(f).Probability;
-        });
-        Evaluate("all grain features, gradient-boosted trees", (x, yy) =>
-        {
-            var m = ChurnModelTrainer.Train(x, yy, ChurnModelKind.GradientBoostedTrees, date, trees: ChurnPipelines.Trees);
-            return f => m.Score(f).Probability;
-        });
-
-        var baseline = results[0].Aucs.Average();
-        var best = results.Skip(2).MaxBy(r => r.Aucs.Average());
-        output.WriteLine();
-        output.WriteLine($"Best: {best.Name}, ROC AUC {best.Aucs.Average():F4} vs recency-only {baseline:F4}: {(best.Aucs.Average() - baseline >= 0 ? "+" : "")}{best.Aucs.Average() - baseline:F4} (goal +0.05)");
+        console.Write(ChurnEvaluation.SummaryTable(results));
+        var best = results.Skip(1).MaxBy(r => r.Result.Summary(f => f.RocAuc).Mean);
+        var bestAuc = best.Result.Summary(f => f.RocAuc).Mean;
+        output.WriteLine($"Best: {best.Name}, ROC AUC {bestAuc:F4} vs recency-only {baseline:F4}: {(bestAuc - baseline >= 0 ? "+" : "")}{bestAuc - baseline:F4} (goal +0.05)");
 
         if (outPath is not null)
         {
-            var kind = best.Name.Contains("trees", StringComparison.Ordinal) ? ChurnModelKind.GradientBoostedTrees : ChurnModelKind.LogisticRegression;
-            var model = ChurnModelTrainer.Train(rows, y, kind, date, trees: ChurnPipelines.Trees);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-            model.Save(outPath);
-            output.WriteLine($"Wrote {outPath}: {model.Version} ({model.Kind}, {model.FeatureNames.Length} features), trained on all {rows.Count:N0} customers.");
+            var kind = best.Name.Contains("FastTree", StringComparison.Ordinal) ? "gbt" : "lr";
+            var candidates = ChurnPipelines.Candidates(kind);
+            var (names, x) = ChurnModelTrainer.Densify(rows);
+            var learner = candidates.Count > 1
+                ? CliProgress.Run(console, "choosing FastTree settings on every customer", progress =>
+                {
+                    var done = 0;
+                    return NestedTuning.Choose(x, labelsArray, names, candidates, ChurnCrossValidation.InnerFolds, seed + 1, step =>
+                        progress(new CvProgress(++done, candidates.Count * ChurnCrossValidation.InnerFolds, step))).Best;
+                })
+                : candidates[0];
+            var trained = ChurnModelTrainer.Fit(rows, y, learner, DateOnly.FromDateTime(DateTime.UtcNow));
+            var (model, zip) = ArtefactWriter.Write(trained, outPath, path, y.Sum(), y.Count, best.Result);
+            output.WriteLine($"Wrote {outPath}: {model.Version} ({model.Kind}, {learner}, {model.FeatureNames.Length} features), trained on all {rows.Count:N0} customers; ML.NET model kept at {zip}.");
         }
         return 0;
     }

@@ -58,14 +58,15 @@ public sealed class EventStandardizer(EventValidationOptions options)
         var hasZone = text.EndsWith('Z') || text.EndsWith('z') ||
             (text.Length > 6 && (text[^6] is '+' or '-') && text[^3] == ':') ||
             (text.Length > 5 && (text[^5] is '+' or '-') && text.IndexOf('T') > 0 && text[^5..].Skip(1).All(char.IsAsciiDigit));
+        // Not a date-time at all is said first: "not-a-time" is not a time without a zone (issue 17).
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var ts))
+        {
+            errors.Add(new("timestamp", "timestamp is not a valid ISO 8601 date-time (e.g. 2026-11-24T10:00:00Z)."));
+            return default;
+        }
         if (!hasZone)
         {
             errors.Add(new("timestamp", "timestamp must carry a zone ('Z' or an offset such as +01:00)."));
-            return default;
-        }
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var ts))
-        {
-            errors.Add(new("timestamp", "timestamp is not a valid ISO 8601 date-time."));
             return default;
         }
         if (ts < receivedAt - options.MaxAge)

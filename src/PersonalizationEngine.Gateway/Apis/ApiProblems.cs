@@ -1,29 +1,36 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using PersonalizationEngine.Domain.Events;
+using PersonalizationEngine.Gateway.Contracts;
+using PersonalizationEngine.Gateway.Problems;
 
 namespace PersonalizationEngine.Gateway.Apis;
 
-/// <summary>RFC 9457 problem results for the data routes, naming the bad field.</summary>
+/// <summary>RFC 9457 problem results for the data routes, naming the bad field (<c>field</c>, and <c>errors</c> listing all).</summary>
 internal static class ApiProblems
 {
-    public static IResult Validation(IReadOnlyList<ValidationError> errors, string? detail = null) =>
-        Results.Problem(
+    public static ProblemHttpResult Validation(IReadOnlyList<ValidationError> errors, string? detail = null) =>
+        TypedResults.Problem(
             statusCode: StatusCodes.Status400BadRequest,
             title: "The request is not valid.",
             detail: detail ?? errors.FirstOrDefault()?.Message,
-            type: "https://datatracker.ietf.org/doc/html/rfc9110#section-15.5.1",
+            type: ProblemTypes.For(StatusCodes.Status400BadRequest),
             extensions: new Dictionary<string, object?>
             {
                 ["field"] = errors.FirstOrDefault()?.Field,
-                ["errors"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToArray(),
+                ["errors"] = errors.Select(e => new FieldError(e.Field, e.Message)).ToArray(),
             });
 
-    public static IResult Field(string field, string message) => Validation([new ValidationError(field, message)]);
+    public static ProblemHttpResult Field(string field, string message) => Validation([new ValidationError(field, message)]);
 
-    public static IResult NotFound(string field, string detail) =>
-        Results.Problem(
-            statusCode: StatusCodes.Status404NotFound,
-            title: "Not found.",
+    public static ProblemHttpResult NotFound(string field, string detail) => Status(StatusCodes.Status404NotFound, "Not found.", detail, field);
+
+    public static ProblemHttpResult Conflict(string field, string title, string detail) => Status(StatusCodes.Status409Conflict, title, detail, field);
+
+    public static ProblemHttpResult Status(int status, string title, string detail, string? field = null) =>
+        TypedResults.Problem(
+            statusCode: status,
+            title: title,
             detail: detail,
-            type: "https://datatracker.ietf.org/doc/html/rfc9110#section-15.5.5",
-            extensions: new Dictionary<string, object?> { ["field"] = field });
+            type: ProblemTypes.For(status),
+            extensions: field is null ? null : new Dictionary<string, object?> { ["field"] = field });
 }

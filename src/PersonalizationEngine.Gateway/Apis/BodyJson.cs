@@ -9,7 +9,7 @@ namespace PersonalizationEngine.Gateway.Apis;
 internal sealed class BodyJson : IDisposable
 {
     public JsonDocument? Document { get; private init; }
-    public IResult? Error { get; private init; }
+    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Error { get; private init; }
 
     public static async Task<BodyJson> ReadAsync(HttpRequest request, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json.Serialization;
 using PersonalizationEngine.Grains.Decisioning;
 
@@ -37,7 +38,7 @@ internal sealed record NboAnswer(string DecisionId, string? ProfileId, bool Cont
     /// System.Text.Json can use the generated fast path instead of the general converters (which allocate a
     /// write stack per answer).
     /// </summary>
-    public static IResult Json(NboAnswer answer) => Results.Json(answer, GatewayJsonContext.Default.NboAnswer);
+    public static JsonHttpResult<NboAnswer> Json(NboAnswer answer) => TypedResults.Json(answer, GatewayJsonContext.Default.NboAnswer);
 }
 
 /// <summary>One offer of an answer with its score breakdown and creative.</summary>

@@ -1,6 +1,7 @@
-using System.Text.Json;
-using PersonalizationEngine.Domain.Events;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PersonalizationEngine.Gateway.Contracts;
 using PersonalizationEngine.Gateway.Security;
+using PersonalizationEngine.Gateway.Validation;
 
 namespace PersonalizationEngine.Gateway.Apis;
 
@@ -9,52 +10,30 @@ internal static class KeysApi
 {
     public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/keys").WithTags("Keys").RequireAuthorization(ApiScopes.Admin);
-        group.MapPost("", CreateAsync).WithSummary("Create a key: {\"name\", \"scopes\": [\"ingest\"|\"query\"|\"admin\"]}; the key is returned once.");
-        group.MapGet("", (ApiKeyRegistry registry) => Results.Ok(registry.Keys.Select(View)));
-        group.MapDelete("/{id}", async (string id, ApiKeyRegistry registry, CancellationToken ct) =>
-        {
-            var key = registry.Keys.FirstOrDefault(k => k.Id == id);
-            if (key is null) return ApiProblems.NotFound("id", $"No key with id '{id}'.");
-            if (key.Bootstrap)
-            {
-                return Results.Problem(statusCode: 409, title: "Configured key.", detail: "Keys from configuration are revoked by changing the configuration.",
-                    extensions: new Dictionary<string, object?> { ["field"] = "id" });
-            }
-            await registry.RevokeAsync(id, ct);
-            return Results.NoContent();
-        });
+        var group = app.MapGroup("/api/v1/keys").WithTags("Keys").RequireScope(ApiScopes.Admin);
+        group.MapPost("", CreateAsync).WithName("CreateKey").ValidateRequest().ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Create a key: {\"name\", \"scopes\": [\"ingest\"|\"query\"|\"admin\"], \"trust\": \"server\"|\"browser\", \"allowedOrigins\": [...]}; the key (and a browser key's verification secret) is returned once.")
+            .WithRequestExample("""{"name":"analytics","scopes":["query"]}""");
+        group.MapGet("", List).WithName("ListKeys").WithSummary("Every key, without secrets.");
+        group.MapDelete("/{id}", RevokeAsync).WithName("RevokeKey").WithSummary("Revoke a key created through the API.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
-    private static object View(ApiKeyRecord k) => new { id = k.Id, name = k.Name, scopes = k.Scopes, prefix = k.Prefix, createdAt = k.CreatedAt, fromConfiguration = k.Bootstrap };
+    private static Ok<KeyView[]> List(ApiKeyRegistry registry) => TypedResults.Ok(registry.Keys.Select(KeyView.From).ToArray());
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ApiKeyRegistry registry, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string id, ApiKeyRegistry registry, CancellationToken ct)
     {
-        using var body = await BodyJson.ReadAsync(request, ct);
-        if (body.Error is { } error) return error;
-        var root = body.Document!.RootElement;
-        var errors = new List<ValidationError>();
-        string? name = null;
-        var scopes = new List<string>();
-        if (root.ValueKind != JsonValueKind.Object) return ApiProblems.Field("body", "Send {\"name\": \"...\", \"scopes\": [\"ingest\"]}.");
-        if (!root.TryGetProperty("name", out var n) || n.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(n.GetString()) || n.GetString()!.Length > 100)
-            errors.Add(new("name", "name is required (1 to 100 characters)."));
-        else name = n.GetString()!.Trim();
-        if (!root.TryGetProperty("scopes", out var s) || s.ValueKind != JsonValueKind.Array || s.GetArrayLength() == 0)
-            errors.Add(new("scopes", "scopes is a non-empty array of ingest, query, admin."));
-        else
-        {
-            var i = 0;
-            foreach (var scope in s.EnumerateArray())
-            {
-                if (scope.ValueKind == JsonValueKind.String && ApiScopes.All.Contains(scope.GetString()!)) scopes.Add(scope.GetString()!);
-                else errors.Add(new($"scopes[{i}]", "Unknown scope: use ingest, query or admin."));
-                i++;
-            }
-        }
-        if (errors.Count > 0) return ApiProblems.Validation(errors);
-        var (record, secret) = await registry.CreateAsync(name!, scopes, ct);
-        return Results.Created($"/api/v1/keys/{record.Id}", new { id = record.Id, name = record.Name, scopes = record.Scopes, key = secret, createdAt = record.CreatedAt });
+        var key = registry.Keys.FirstOrDefault(k => k.Id == id);
+        if (key is null) return ApiProblems.NotFound("id", $"No key with id '{id}'.");
+        if (key.Bootstrap) return ApiProblems.Conflict("id", "Configured key.", "Keys from configuration are revoked by changing the configuration.");
+        await registry.RevokeAsync(id, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Created<CreatedKey>> CreateAsync(CreateKeyRequest request, ApiKeyRegistry registry, CancellationToken ct)
+    {
+        var (record, secret) = await registry.CreateAsync(request.Name!.Trim(), request.Scopes!, ct, request.TrustLevel, request.Origins);
+        return TypedResults.Created($"/api/v1/keys/{record.Id}", CreatedKey.From(record, secret));
     }
 }

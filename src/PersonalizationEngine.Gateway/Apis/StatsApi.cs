@@ -1,3 +1,8 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PersonalizationEngine.Gateway.Contracts;
+using PersonalizationEngine.Gateway.Security;
+using PersonalizationEngine.Grains.Catalog;
+using PersonalizationEngine.Grains.Decisioning;
 using PersonalizationEngine.Grains.Stats;
 
 namespace PersonalizationEngine.Gateway.Apis;
@@ -7,34 +12,29 @@ internal static class StatsApi
 {
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/stats", (EngineStats stats, IServiceProvider sp) =>
-        {
-            var s = stats.Snapshot();
-            var names = sp.GetRequiredService<PersonalizationEngine.Grains.Catalog.EngineSettings>().Current.Segments.ToDictionary(x => x.Id, x => x.Name, StringComparer.Ordinal);
-            return Results.Ok(new
-            {
-                time = s.Time,
-                eventsPerSecond = s.EventsPerSecond,
-                decisionsPerSecond = s.DecisionsPerSecond,
-                decisionLatencyMs = new { p50 = s.DecisionLatencyMs.P50, p90 = s.DecisionLatencyMs.P90, p99 = s.DecisionLatencyMs.P99 },
-                activeGrains = s.ActiveGrains,
-                eventsTotal = s.EventsTotal,
-                decisionsTotal = s.DecisionsTotal,
-                segments = names.Select(n => new { id = n.Key, name = n.Value, members = s.SegmentMembers.GetValueOrDefault(n.Key) }),
-                offers = OfferStatsSource.Current(sp),
-            });
-        }).WithTags("Operations").RequireAuthorization("query").WithSummary("Live engine figures (events/s, decisions/s, latency, active grains, segments, offers).");
+        app.MapGet("/api/v1/stats", Get).WithName("GetStats").WithTags("Operations").RequireScope(ApiScopes.Query)
+            .WithSummary("Live engine figures (events/s, decisions/s, latency, active grains, segments, offers), taken once a second.");
+        app.MapGet("/api/v1/stats/history", History).WithName("GetStatsHistory").WithTags("Operations").RequireScope(ApiScopes.Query)
+            .WithSummary("The last hour of per-second figures (oldest first), kept by the server for the dashboard's charts.");
         return app;
     }
-}
 
-/// <summary>Per-offer KPIs for the dashboard, from the latest refreshed counters.</summary>
-internal static class OfferStatsSource
-{
-    public static IEnumerable<object> Current(IServiceProvider sp)
+    private static Ok<StatsPoint[]> History(StatsHistory history) => TypedResults.Ok(history.Snapshot());
+
+    private static Ok<StatsView> Get(StatsSampler sampler, EngineSettings settings, DecisionService decisions)
     {
-        var decisions = sp.GetRequiredService<PersonalizationEngine.Grains.Decisioning.DecisionService>();
+        var s = sampler.Latest;
+        var segments = settings.Current.Segments.Select(x => new SegmentMembersView(x.Id, x.Name, s.SegmentMembers.GetValueOrDefault(x.Id))).ToArray();
+        return TypedResults.Ok(new StatsView(
+            s.Time, s.EventsPerSecond, s.DecisionsPerSecond,
+            new LatencyView(s.DecisionLatencyMs.P50, s.DecisionLatencyMs.P90, s.DecisionLatencyMs.P99),
+            s.ActiveGrains, s.EventsTotal, s.DecisionsTotal, segments, OfferKpis(decisions)));
+    }
+
+    /// <summary>Per-offer KPIs for the dashboard, from the latest refreshed counters.</summary>
+    internal static OfferKpi[] OfferKpis(DecisionService decisions)
+    {
         var control = decisions.ControlCounters;
-        return decisions.Kpis().Select(k => DecisionsApi.Kpi(k.OfferId, k.Name, k.Counters, control)).ToList();
+        return decisions.Kpis().Select(k => OfferKpi.From(k.OfferId, k.Name, k.Counters, control)).ToArray();
     }
 }

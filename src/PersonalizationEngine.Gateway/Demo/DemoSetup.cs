@@ -6,9 +6,9 @@ namespace PersonalizationEngine.Gateway.Demo;
 
 /// <summary>
 /// With <c>Demo:Enabled</c> (Development): a small offer catalogue and a contact policy for the demo store, and
-/// <c>/demo/config.js</c> handing the store page its (public) write key. Nothing is created when offers exist.
+/// <c>/demo/config.js</c> handing the store page its (public) write key, and <c>/demo/login</c>, the store backend's stand-in. Nothing is created when offers exist.
 /// </summary>
-internal sealed class DemoSetup(DecisioningCatalog catalog, ILogger<DemoSetup> logger) : IHostedService
+internal sealed partial class DemoSetup(DecisioningCatalog catalog, ILogger<DemoSetup> logger) : IHostedService
 {
     private const string Offers = """
     [
@@ -38,15 +38,19 @@ internal sealed class DemoSetup(DecisioningCatalog catalog, ILogger<DemoSetup> l
             await catalog.Offers.UpsertAsync(offer, cancellationToken);
         }
         await catalog.Policies.UpsertAsync(new ContactPolicy { PolicyId = "dismissed-twice", Channel = "*", SuppressAfterRejects = 2, SuppressDays = 30 }, cancellationToken);
-        logger.LogInformation("Demo catalogue created: {Count} offers. Store: /demo/  Dashboard: /dashboard/", catalog.Offers.All.Count);
+        LogDemoCreated(logger, catalog.Offers.All.Count);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Demo catalogue created: {Count} offers. Store: /demo/  Dashboard: /dashboard/")]
+    private static partial void LogDemoCreated(ILogger logger, int count);
+
     public static void Map(WebApplication app)
     {
-        var writeKey = app.Configuration["Demo:WriteKey"] ?? "";
+        var writeKey = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.DemoOptions>>().Value.WriteKey ?? "";
         app.MapGet("/demo/config.js", () => Results.Text($"window.PE_DEMO = {{ writeKey: {JsonSerializer.Serialize(writeKey)} }};", "text/javascript"))
             .AllowAnonymous().ExcludeFromDescription();
+        app.MapDemoLogin(writeKey);
     }
 }

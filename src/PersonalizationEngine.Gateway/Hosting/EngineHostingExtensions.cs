@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.RateLimiting;
 using OpenTelemetry.Metrics;
 using PersonalizationEngine.Gateway.Apis;
+using PersonalizationEngine.Gateway.OpenApi;
+using PersonalizationEngine.Gateway.Options;
+using Microsoft.Extensions.Options;
 using PersonalizationEngine.Gateway.Problems;
 using PersonalizationEngine.Gateway.Security;
 using PersonalizationEngine.Storage;
@@ -26,9 +29,11 @@ public static class EngineHostingExtensions
         var services = builder.Services;
         var config = builder.Configuration;
 
-        builder.WebHost.ConfigureKestrel(k =>
+        services.AddEngineOptions();
+        GatewayOptionsExtensions.CheckEngineSections(config);
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((k, limits) =>
         {
-            k.Limits.MaxRequestBodySize = config.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 4 * 1024 * 1024;
+            k.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             k.AddServerHeader = false;
         });
@@ -37,20 +42,31 @@ public static class EngineHostingExtensions
             o.SerializerOptions.MaxDepth = 32;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
         });
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Type ??= ProblemTypes.For(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode));
+        // Binding failures of typed bodies and parameters throw, so the exception handler answers them with the
+        // field at fault (instead of an empty 400).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<EngineExceptionHandler>();
         services.AddRequestDecompression();
 
-        services.Configure<AuthOptions>(config.GetSection("Auth"));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ApiKeyRegistry>();
+        services.AddSourceTrust(config); // key trust levels, identity verification, public-route limits, CORS (issue 20)
         // Runs before the grains' hosted services: schema first, keys second.
         services.AddHostedService<EngineStartup>();
         services.AddEngineStorage(config);
+        services.AddWebhookClient();
         // The silo starts after the schema and before everything that calls grains (registered below), and stops after them.
         builder.UseOrleans(silo => silo.UseEngineClustering(config).AddEngine(config));
         services.AddEngineGrains(config);
-        if (config.GetValue<bool>("Demo:Enabled")) services.AddHostedService<Demo.DemoSetup>();
+        services.AddSingleton<PersonalizationEngine.Grains.Stats.StatsHistory>();
+        services.AddSingleton<PersonalizationEngine.Grains.Stats.StatsSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Stats.StatsSampler>());
+        // What is registered at all is decided from the bound sections here (they are validated again at start).
+        var demo = config.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new();
+        var metricsOptions = config.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new();
+        var otlp = config.GetSection(OtlpOptions.Section).Get<OtlpOptions>() ?? new();
+        if (demo.Enabled) services.AddHostedService<Demo.DemoSetup>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -60,19 +76,20 @@ public static class EngineHostingExtensions
             .AddPolicy(ApiScopes.Query, p => p.RequireAssertion(c => ApiKeyAuthenticationHandler.HasScope(c.User, ApiScopes.Query)))
             .AddPolicy(ApiScopes.Admin, p => p.RequireAssertion(c => ApiKeyAuthenticationHandler.HasScope(c.User, ApiScopes.Admin)));
 
-        var permits = config.GetValue<int?>("RateLimits:PermitsPerSecond") ?? 100_000;
-        var burst = config.GetValue<int?>("RateLimits:Burst") ?? permits * 2;
-        // One options factory for every partition (a per-request lambda would allocate on every call).
-        Func<string, TokenBucketRateLimiterOptions> bucket = _ => new TokenBucketRateLimiterOptions
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IOptions<LimitsOptions>>((o, rates, limits) =>
         {
-            TokenLimit = burst,
-            TokensPerPeriod = permits,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        };
-        services.AddRateLimiter(o =>
-        {
+            var permits = rates.Value.PermitsPerSecond;
+            var burst = rates.Value.EffectiveBurst;
+            // One options factory for every partition (a per-request lambda would allocate on every call).
+            Func<string, TokenBucketRateLimiterOptions> bucket = _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = burst,
+                TokensPerPeriod = permits,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            };
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var who = context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value
@@ -84,8 +101,8 @@ public static class EngineHostingExtensions
             // beyond capacity costs little and the answers that are given stay fast.
             o.AddConcurrencyLimiter(IngestPolicy, c =>
             {
-                c.PermitLimit = config.GetValue<int?>("Limits:IngestConcurrency") ?? 64;
-                c.QueueLimit = config.GetValue<int?>("Limits:IngestQueue") ?? 128;
+                c.PermitLimit = limits.Value.IngestConcurrency;
+                c.QueueLimit = limits.Value.IngestQueue;
                 c.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
             });
             o.OnRejected = (context, ct) =>
@@ -100,23 +117,10 @@ public static class EngineHostingExtensions
             };
         });
 
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Personalization Engine API";
-            document.Info.Description = "Real-time customer profiles, next best offer and churn risk. Authenticate with `Authorization: Bearer <key>` (Segment routes: Basic with the write key as user name).";
-            return Task.CompletedTask;
-        }));
+        services.AddEngineOpenApi();
 
-        var otel = services.AddOpenTelemetry().WithMetrics(m =>
-        {
-            // Orleans' own meters (activations, messaging, storage, collection) next to the engine's.
-            m.AddMeter("PersonalizationEngine.*", "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
-            m.AddPrometheusExporter();
-            if (config["Otlp:Endpoint"] is { Length: > 0 } endpoint)
-            {
-                m.AddOtlpExporter(e => e.Endpoint = new Uri(endpoint));
-            }
-        });
+        services.AddEngineTelemetry(metricsOptions, otlp);
+        services.AddEngineHealthChecks(StorageProviderFactory.ReadOptions(config));
         return builder;
     }
 
@@ -135,7 +139,7 @@ public static class EngineHostingExtensions
                 await ProblemWriter.WriteAsync(context, r.StatusCode, ReasonPhrases(r.StatusCode), detail, r.StatusCode is 404 or 405 ? "path" : null);
             }
         });
-        var maxBody = app.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 4 * 1024 * 1024;
+        var maxBody = app.Services.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBodyBytes;
         app.Use((context, next) =>
         {
             // Kestrel enforces the limit on the stream too; this answers declared oversize bodies up front.
@@ -149,6 +153,19 @@ public static class EngineHostingExtensions
             return next(context);
         });
         app.UseRequestDecompression();
+        // JSON bodies are JSON whatever their declared type: SDKs and `curl -d` send text/plain or form types, and
+        // the routes have always accepted them. The framework binds (and routes) typed bodies only by a JSON content
+        // type, so before routing a native API body that is not declared NDJSON is declared JSON.
+        app.Use((context, next) =>
+        {
+            var request = context.Request;
+            if (request.ContentLength != 0 && request.Path.StartsWithSegments("/api") && (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method))
+                && !request.HasJsonContentType() && request.ContentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) != true)
+            {
+                request.ContentType = "application/json";
+            }
+            return next(context);
+        });
         // Web assets (tracker, demo store, dashboard, API docs) are looked up only off the API paths, so an API
         // request costs no file-system probe.
         app.UseWhen(c => !IsApiPath(c.Request.Path), web =>
@@ -161,10 +178,26 @@ public static class EngineHostingExtensions
                 o.SwaggerEndpoint("/openapi/v1.json", "Personalization Engine v1");
             });
         });
+        app.UseRouting();
+        app.UseCors(); // tracking routes only (PublicCorsPolicyProvider); answers preflights before authentication
         app.UseAuthentication();
+        app.UsePublicSourceGuard(); // browser keys: tracking routes only, per-IP and per-key limits, origins, body sizes
         app.UseRateLimiter();
         app.UseAuthorization();
         return app;
+    }
+
+    /// <summary>
+    /// <c>/</c>: the demo store when the demo is on (Development), else a small index of where things are, so
+    /// nobody lands on a 401. Anonymous; not part of the API description.
+    /// </summary>
+    private static void MapIndex(WebApplication app)
+    {
+        var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled;
+        app.MapGet("/", () => demo
+                ? (IResult)TypedResults.Redirect("/demo/")
+                : TypedResults.Ok(new EngineIndex("Personalization Engine", "/docs", "/openapi/v1.json", "/dashboard/", "/health/ready")))
+            .AllowAnonymous().ExcludeFromDescription();
     }
 
     private static bool IsApiPath(PathString path) =>
@@ -175,21 +208,28 @@ public static class EngineHostingExtensions
 
     public static WebApplication MapEngineApis(this WebApplication app)
     {
-        app.MapHealthApi();
+        MapIndex(app);
         app.MapOpenApi().AllowAnonymous();
+        // Every route can fail with 500 (a bug) or 503 (storage down, shutting down): documented once for all.
+        var api = app.MapGroup("").ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapHealthApi();
         var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
-        if (!app.Configuration.GetValue<bool>("Metrics:AllowAnonymous")) metrics.RequireAuthorization(ApiScopes.Admin);
+        if (!app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.AllowAnonymous) metrics.RequireAuthorization(ApiScopes.Admin);
         else metrics.AllowAnonymous();
-        app.MapKeysApi();
-        app.MapEventsApi();
-        app.MapSegmentApi();
-        app.MapCustomersApi();
-        app.MapModelsApi();
-        app.MapSegmentsApi();
-        app.MapTriggersApi();
-        app.MapStatsApi();
-        app.MapDecisionsApi();
-        if (app.Configuration.GetValue<bool>("Demo:Enabled")) Demo.DemoSetup.Map(app);
+        api.MapKeysApi();
+        api.MapIdentityTokensApi();
+        api.MapEventsApi();
+        api.MapSegmentApi();
+        api.MapCustomersApi();
+        api.MapModelsApi();
+        api.MapSegmentsApi();
+        api.MapTriggersApi();
+        api.MapStatsApi();
+        api.MapDecisionsApi();
+        if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled) Demo.DemoSetup.Map(app);
         return app;
     }
 }
+
+/// <summary>The answer of <c>/</c> outside the demo: where the docs, the OpenAPI document, the dashboard and health are.</summary>
+public sealed record EngineIndex(string Name, string Docs, string OpenApi, string Dashboard, string Health);

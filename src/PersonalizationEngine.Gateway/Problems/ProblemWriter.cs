@@ -16,7 +16,7 @@ public static class ProblemWriter
             Status = status,
             Title = title,
             Detail = detail,
-            Type = $"https://httpstatuses.io/{status}",
+            Type = ProblemTypes.For(status),
             Instance = context.Request.Path,
         };
         if (field is not null) problem.Extensions["field"] = field;

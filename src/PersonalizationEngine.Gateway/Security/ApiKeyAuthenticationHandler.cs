@@ -40,6 +40,9 @@ public sealed class ApiKeyAuthenticationHandler(
     public static bool HasScope(ClaimsPrincipal user, string scope) =>
         user is ApiKeyPrincipal p ? p.Key.Allows(scope) : user.HasClaim(ScopeClaim, scope) || user.HasClaim(ScopeClaim, ApiScopes.Admin);
 
+    /// <summary>The key the request was authenticated with, or null.</summary>
+    public static ApiKeyRecord? KeyOf(ClaimsPrincipal user) => user is ApiKeyPrincipal p ? p.Key : null;
+
     /// <summary>The caller as claims (id, name, one scope claim per scope) that also knows its key record.</summary>
     private sealed class ApiKeyPrincipal(ApiKeyRecord key) : ClaimsPrincipal(new ClaimsIdentity(ClaimsOf(key), SchemeName))
     {

@@ -12,7 +12,9 @@ namespace PersonalizationEngine.Gateway.Security;
 public sealed class AuthOptions
 {
     public string? AdminKey { get; set; }
-    public Dictionary<string, string> WriteKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Read from <c>Auth:WriteKeys</c> by <see cref="WriteKeyConfiguration"/> (either form), not by the binder.</summary>
+    public List<ConfiguredWriteKey> WriteKeys { get; } = [];
 }
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed class AuthOptions
 /// without SHA-256 (OpenSSL's SHA-256 and its interop were about 2% of the CPU of an NBO answer); keys that did
 /// not match are not remembered, and any change to the keys starts a new snapshot with nothing remembered.
 /// </summary>
-public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOptions> options, TimeProvider time)
+public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOptions> options, TimeProvider time, IdentityKeys identity, ILogger<ApiKeyRegistry> logger)
 {
     private const string RecordType = "api-keys";
     private const string RecordKey = "registry";
@@ -36,9 +38,20 @@ public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOption
 
     public IReadOnlyList<ApiKeyRecord> Keys => Volatile.Read(ref _set).Keys;
 
+    /// <summary>True when some browser key allows <paramref name="origin"/> (CORS preflights carry no key).</summary>
+    public bool AnyBrowserKeyAllows(string origin)
+    {
+        var set = Volatile.Read(ref _set);
+        return set.AnyOrigin || set.BrowserOrigins.Contains(origin);
+    }
+
     private sealed class KeySet(IReadOnlyList<ApiKeyRecord> keys)
     {
         public IReadOnlyList<ApiKeyRecord> Keys { get; } = keys;
+
+        public HashSet<string> BrowserOrigins { get; } = new(keys.Where(k => k.IsBrowser).SelectMany(k => k.AllowedOrigins), StringComparer.OrdinalIgnoreCase);
+
+        public bool AnyOrigin { get; } = keys.Any(k => k.IsBrowser && k.AllowedOrigins.Contains("*"));
 
         public byte[][] Hashes { get; } = [.. keys.Select(k => Convert.FromHexString(k.Hash))];
 
@@ -47,11 +60,20 @@ public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOption
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
+        await identity.LoadAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var w in options.Value.WriteKeys.Where(w => !w.TrustDeclared))
+        {
+            SecurityLog.WriteKeyTrustDefaulted(logger, w.Source);
+        }
         var stored = await storage.States.ReadAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
         var created = stored is null ? [] : JsonSerializer.Deserialize<List<ApiKeyRecord>>(stored.Data, JsonSerializerOptions.Web) ?? [];
         _version = stored?.Version ?? 0;
-        Volatile.Write(ref _set, new KeySet(Bootstrap().Concat(created).ToList()));
+        Volatile.Write(ref _set, Snapshot(created));
     }
+
+    /// <summary>Configured keys plus created ones; created browser keys get their (derived) verification secret.</summary>
+    private KeySet Snapshot(List<ApiKeyRecord> created) =>
+        new(Bootstrap().Concat(created.Select(k => k.IsBrowser ? k with { VerificationSecret = identity.VerificationSecretOf(k.Id) } : k)).ToList());
 
     private IEnumerable<ApiKeyRecord> Bootstrap()
     {
@@ -62,10 +84,15 @@ public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOption
             Check(o.AdminKey, "Auth:AdminKey");
             yield return new ApiKeyRecord("bootstrap-admin", "admin (configuration)", [ApiScopes.Admin], Hash(o.AdminKey), Prefix(o.AdminKey), now, Bootstrap: true);
         }
-        foreach (var (source, key) in o.WriteKeys)
+        foreach (var w in o.WriteKeys)
         {
-            Check(key, $"Auth:WriteKeys:{source}");
-            yield return new ApiKeyRecord("bootstrap-write-" + source, $"write key for {source} (configuration)", [ApiScopes.Ingest], Hash(key), Prefix(key), now, Bootstrap: true);
+            Check(w.Key, $"Auth:WriteKeys:{w.Source}");
+            yield return new ApiKeyRecord("bootstrap-write-" + w.Source, $"write key for {w.Source} (configuration)", [ApiScopes.Ingest], Hash(w.Key), Prefix(w.Key), now, Bootstrap: true)
+            {
+                Trust = w.Trust,
+                AllowedOrigins = w.AllowedOrigins,
+                VerificationSecret = w.VerificationSecret,
+            };
         }
     }
 
@@ -99,13 +126,20 @@ public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOption
         return found;
     }
 
-    /// <summary>Creates a key; the secret is returned once and only its hash is stored.</summary>
-    public async Task<(ApiKeyRecord Record, string Secret)> CreateAsync(string name, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a key; the secret is returned once and only its hash is stored. A browser key's record carries its
+    /// verification secret (derived, not stored) so the caller can show it once too.
+    /// </summary>
+    public async Task<(ApiKeyRecord Record, string Secret)> CreateAsync(string name, IReadOnlyList<string> scopes, CancellationToken cancellationToken, string trust = KeyTrust.Server, IReadOnlyList<string>? allowedOrigins = null)
     {
         var secret = "pe_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)).Replace('+', '-').Replace('/', '_');
-        var record = new ApiKeyRecord("key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), name, scopes.Distinct().ToList(), Hash(secret), Prefix(secret), time.GetUtcNow());
+        var record = new ApiKeyRecord("key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), name, scopes.Distinct().ToList(), Hash(secret), Prefix(secret), time.GetUtcNow())
+        {
+            Trust = trust,
+            AllowedOrigins = allowedOrigins ?? [],
+        };
         await ChangeAsync(list => list.Add(record), cancellationToken).ConfigureAwait(false);
-        return (record, secret);
+        return (record.IsBrowser ? record with { VerificationSecret = identity.VerificationSecretOf(record.Id) } : record, secret);
     }
 
     /// <summary>Revokes a created key; false when unknown. Bootstrap keys are revoked by changing configuration.</summary>
@@ -125,7 +159,7 @@ public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOption
             var created = stored is null ? [] : JsonSerializer.Deserialize<List<ApiKeyRecord>>(stored.Data, JsonSerializerOptions.Web) ?? [];
             change(created);
             _version = await storage.States.WriteAsync(RecordType, RecordKey, JsonSerializer.SerializeToUtf8Bytes(created, JsonSerializerOptions.Web), stored?.Version ?? 0, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _set, new KeySet(Bootstrap().Concat(created).ToList()));
+            Volatile.Write(ref _set, Snapshot(created));
         }
         finally
         {

@@ -1,12 +1,19 @@
 /* Personalization Engine tracker: page views, product views, carts, purchases and identify on login, sent in
    Segment's format to /v1/batch; next-best-offer for the visitor from /t/v1/offers; offer feedback.
-   No dependencies. Anonymous id in a first-party cookie (pe_aid). */
+   No dependencies. Anonymous id in a first-party cookie (pe_aid).
+   Identity verification: the write key is public, so the engine counts a user id (or e-mail, phone...) from the
+   browser only with proof from the site's backend: pe.identify(id, traits, { userHash, identityHashes,
+   identityToken }) or pe.init({ userId, userHash | identityToken }). userHash = hex HMAC-SHA256(the source's
+   verification secret, user id), computed by the backend, never in the page's code; identityToken comes from
+   POST /api/v1/identity-tokens. The proof is sent with every message and offer request while the user is
+   identified, kept for the tab's session only. */
 (function (global) {
   'use strict';
   var cfg = { writeKey: null, host: '', flushMs: 400, maxBatch: 50 };
   var queue = [];
   var timer = null;
   var userId = null;
+  var proof = null; // { userHash, identityHashes, identityToken } for userId, from the site's backend
   var sending = false;
   var backoffUntil = 0;
 
@@ -29,10 +36,29 @@
     return id;
   }
   function auth() { return 'Basic ' + btoa(cfg.writeKey + ':'); }
+  function session(name, value) {
+    try {
+      if (value === undefined) return global.sessionStorage.getItem(name);
+      if (value === null) global.sessionStorage.removeItem(name); else global.sessionStorage.setItem(name, value);
+    } catch (e) { /* storage blocked: the proof lives in memory only */ }
+    return null;
+  }
+  function setProof(p) {
+    proof = p && (p.userHash || p.identityToken || p.identityHashes)
+      ? { userHash: p.userHash || undefined, identityHashes: p.identityHashes || undefined, identityToken: p.identityToken || undefined } : null;
+    session('pe_proof', proof ? JSON.stringify(proof) : null);
+  }
   function base(type, extra) {
     var m = { type: type, messageId: uuid(), anonymousId: anonymousId(), timestamp: new Date().toISOString(),
       context: { channel: 'browser', page: { path: location.pathname, url: location.href, title: document.title } } };
-    if (userId) m.userId = userId;
+    if (userId) {
+      m.userId = userId;
+      if (proof) {
+        if (proof.userHash) m.context.userHash = proof.userHash;
+        if (proof.identityHashes) m.context.identityHashes = proof.identityHashes;
+        if (proof.identityToken) m.context.identityToken = proof.identityToken;
+      }
+    }
     for (var k in extra) if (Object.prototype.hasOwnProperty.call(extra, k)) m[k] = extra[k];
     return m;
   }
@@ -76,23 +102,32 @@
     });
   }
 
+  function setUser(id) {
+    userId = String(id);
+    document.cookie = 'pe_uid=' + encodeURIComponent(userId) + '; path=/; max-age=31536000; SameSite=Lax';
+  }
+
   var pe = {
     init: function (options) {
       for (var k in options) if (Object.prototype.hasOwnProperty.call(options, k)) cfg[k] = options[k];
       userId = cookie('pe_uid');
+      try { proof = JSON.parse(session('pe_proof') || 'null'); } catch (e) { proof = null; }
+      if (options && options.userId) { setUser(options.userId); setProof(options); }
       global.addEventListener('pagehide', function () { flush(true); });
       return pe;
     },
     anonymousId: anonymousId,
     page: function (name, properties) { return enqueue(base('page', { name: name || document.title, properties: properties || {} })); },
     track: function (event, properties) { return enqueue(base('track', { event: event, properties: properties || {} })); },
-    identify: function (id, traits) {
-      userId = String(id);
-      document.cookie = 'pe_uid=' + encodeURIComponent(userId) + '; path=/; max-age=31536000; SameSite=Lax';
+    /* verification: { userHash, identityHashes, identityToken } from the site's backend (see above). */
+    identify: function (id, traits, verification) {
+      setUser(id);
+      setProof(verification || null);
       return enqueue(base('identify', { userId: userId, traits: traits || {} }));
     },
     reset: function () {
       userId = null;
+      setProof(null);
       document.cookie = 'pe_uid=; path=/; max-age=0';
       document.cookie = 'pe_aid=; path=/; max-age=0';
     },
@@ -104,7 +139,10 @@
         var q = '?anonymousId=' + encodeURIComponent(anonymousId()) + '&channel=web&limit=' + (options.limit || 1);
         if (userId) q += '&userId=' + encodeURIComponent(userId);
         if (options.placement) q += '&placement=' + encodeURIComponent(options.placement);
-        return fetch(cfg.host + '/t/v1/offers' + q, { headers: { 'Authorization': auth() } });
+        var headers = { 'Authorization': auth() };
+        if (userId && proof && proof.userHash) headers['X-PE-User-Hash'] = proof.userHash;
+        if (userId && proof && proof.identityToken) headers['X-PE-Identity-Token'] = proof.identityToken;
+        return fetch(cfg.host + '/t/v1/offers' + q, { headers: headers });
       }).then(function (res) {
         if (!res.ok) throw new Error('offers: HTTP ' + res.status);
         return res.json();

@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PersonalizationEngine.Grains.Catalog;
 using PersonalizationEngine.Storage;
 
@@ -16,30 +16,38 @@ public sealed record DeadLetter(string Id, string TriggerId, string Url, string 
 /// <summary>
 /// Matches customer signals against the triggers and POSTs signed JSON to their webhooks. Signature header
 /// <c>X-PE-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256 of "t.body" with the trigger's secret&gt;</c> (the
-/// Stripe scheme: receivers check the time to stop replays). Failures retry with exponential backoff and
-/// jitter; after the trigger's MaxAttempts the delivery is dead-lettered (stored, listed by the API).
-/// Pending retries live in memory: a crash loses them (signals are notifications, not the system of record).
+/// Stripe scheme: receivers check the time to stop replays); <c>X-PE-Delivery</c> is the same on every attempt of
+/// a delivery, so receivers can drop repeats.
+/// A delivery is tried at once; when that fails it goes to the durable outbox (a sealed record in the store) and is
+/// retried from there with exponential backoff and jitter, so waiting retries survive a crash or a restart (issue 17;
+/// they used to live in memory). After the trigger's MaxAttempts it is dead-lettered (stored, listed by the API).
+/// The HTTP client (timeouts, a quick retry of transient errors, a circuit breaker per endpoint) comes from
+/// <see cref="IHttpClientFactoryLike"/>; the gateway wires it to IHttpClientFactory with Microsoft.Extensions.Http.Resilience.
 /// </summary>
-public sealed class WebhookDispatcher : BackgroundService
+public sealed partial class WebhookDispatcher : BackgroundService
 {
     private static readonly Meter Meter = new("PersonalizationEngine.Triggers");
-    private static readonly Counter<long> Deliveries = Meter.CreateCounter<long>("pe_webhook_deliveries", "deliveries", "Webhook deliveries by outcome.");
+    private static readonly Counter<long> Deliveries = Meter.CreateCounter<long>("pe_webhook_deliveries", "deliveries", "Webhook delivery attempts by outcome.");
 
     private readonly TriggerBus _bus;
-    private readonly HttpClient _http;
+    private readonly IHttpClientFactoryLike _http;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookDispatcher> _logger;
-    private readonly ConcurrentDictionary<string, int> _inFlight = new();
+    private readonly WebhookDeliveryOptions _options;
+    private int _inFlight;
 
-    public WebhookDispatcher(TriggerBus bus, IStorageProvider storage, IHttpClientFactoryLike http, TimeProvider time, ILogger<WebhookDispatcher> logger, Protection.EngineKeys keys)
+    public WebhookDispatcher(TriggerBus bus, IStorageProvider storage, IHttpClientFactoryLike http, TimeProvider time, ILogger<WebhookDispatcher> logger, Protection.EngineKeys keys, IOptions<WebhookDeliveryOptions>? options = null)
     {
         _bus = bus;
-        _http = http.Create();
+        _http = http;
         _time = time;
         _logger = logger;
-        // Trigger definitions hold webhook secrets and dead letters hold customer payloads: both are stored sealed.
+        _options = options?.Value ?? new WebhookDeliveryOptions();
+        BaseDelay = _options.RetryBaseDelay;
+        // Trigger definitions hold webhook secrets; dead letters and the outbox hold customer payloads: all sealed.
         Triggers = new Catalog<TriggerRecord>(storage, "triggers", t => t.Id, keys.ProtectorAsync);
         DeadLetters = new Catalog<DeadLetter>(storage, "dead-letters", d => d.Id, keys.ProtectorAsync);
+        Outbox = new Catalog<PendingDelivery>(storage, "webhook-outbox", d => d.Id, keys.ProtectorAsync);
         Triggers.Changed += all => _bus.HasListeners = all.Any(t => t.Enabled);
     }
 
@@ -47,24 +55,38 @@ public sealed class WebhookDispatcher : BackgroundService
 
     public Catalog<DeadLetter> DeadLetters { get; }
 
-    /// <summary>First retry delay; doubles per attempt (with ±20% jitter), capped at 5 minutes.</summary>
-    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Deliveries waiting for their next attempt (durable).</summary>
+    public Catalog<PendingDelivery> Outbox { get; }
 
-    public int InFlight => _inFlight.Count;
+    /// <summary>First retry delay; doubles per attempt (with ±20% jitter), capped at <see cref="WebhookDeliveryOptions.MaxRetryDelay"/>.</summary>
+    public TimeSpan BaseDelay { get; set; }
+
+    /// <summary>Deliveries being attempted right now plus those waiting in the outbox.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight) + Outbox.All.Count;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Triggers.LoadAsync(stoppingToken).ConfigureAwait(false);
         await DeadLetters.LoadAsync(stoppingToken).ConfigureAwait(false);
-        await foreach (var signal in _bus.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        await Outbox.LoadAsync(stoppingToken).ConfigureAwait(false);
+        if (Outbox.All.Count > 0) LogOutboxResumed(_logger, Outbox.All.Count);
+        var retries = RetryLoopAsync(stoppingToken);
+        try
         {
-            foreach (var trigger in Triggers.All)
+            await foreach (var signal in _bus.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (trigger.Enabled && Matches(trigger.On, signal))
+                foreach (var trigger in Triggers.All)
                 {
-                    _ = DeliverAsync(trigger, signal, stoppingToken);
+                    if (trigger.Enabled && Matches(trigger.On, signal))
+                    {
+                        _ = FirstAttemptAsync(trigger, signal, stoppingToken);
+                    }
                 }
             }
+        }
+        finally
+        {
+            await retries.ConfigureAwait(false);
         }
     }
 
@@ -75,10 +97,9 @@ public sealed class WebhookDispatcher : BackgroundService
         _ => true,
     };
 
-    private async Task DeliverAsync(TriggerRecord trigger, CustomerSignal signal, CancellationToken ct)
+    private async Task FirstAttemptAsync(TriggerRecord trigger, CustomerSignal signal, CancellationToken ct)
     {
         var deliveryId = Guid.CreateVersion7().ToString("N");
-        _inFlight[deliveryId] = 0;
         var payload = JsonSerializer.Serialize(new
         {
             id = deliveryId,
@@ -90,61 +111,125 @@ public sealed class WebhookDispatcher : BackgroundService
             value = signal.Value,
             at = signal.At,
         }, JsonSerializerOptions.Web);
-        var error = "";
+        Interlocked.Increment(ref _inFlight);
         try
         {
-            for (var attempt = 1; attempt <= trigger.MaxAttempts; attempt++)
-            {
-                _inFlight[deliveryId] = attempt;
-                try
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, trigger.Webhook.Url) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
-                    request.Headers.Add("X-PE-Signature", Sign(trigger.Webhook.Secret, payload, _time.GetUtcNow()));
-                    request.Headers.Add("X-PE-Delivery", deliveryId);
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                    timeout.CancelAfter(TimeSpan.FromSeconds(10));
-                    using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", "delivered"));
-                        return;
-                    }
-                    error = $"HTTP {(int)response.StatusCode}";
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-                {
-                    error = ex.GetType().Name + ": " + ex.Message;
-                }
-                Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", "retry"));
-                if (attempt < trigger.MaxAttempts)
-                {
-                    var delay = Math.Min(300_000, BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1)) * (0.8 + Random.Shared.NextDouble() * 0.4);
-                    await Task.Delay(TimeSpan.FromMilliseconds(delay), _time, ct).ConfigureAwait(false);
-                }
-            }
-            Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", "dead_letter"));
-            _logger.LogWarning("Webhook delivery {Delivery} for trigger {Trigger} dead-lettered after {Attempts} attempts: {Error}", deliveryId, trigger.Id, trigger.MaxAttempts, error);
-            await DeadLetters.UpsertAsync(new DeadLetter(deliveryId, trigger.Id, trigger.Webhook.Url, payload, trigger.MaxAttempts, error, _time.GetUtcNow()), ct).ConfigureAwait(false);
+            var error = await AttemptAsync(trigger, deliveryId, payload, ct).ConfigureAwait(false);
+            if (error is null) return;
+            await FailedAsync(trigger, new PendingDelivery(deliveryId, trigger.Id, payload, 1, default, error, _time.GetUtcNow()), ct).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Webhook delivery {Delivery} failed unexpectedly.", deliveryId);
+            LogDeliveryFailedUnexpectedly(_logger, ex, deliveryId, trigger.Id);
         }
         finally
         {
-            _inFlight.TryRemove(deliveryId, out _);
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 
-    /// <summary>Erasure: removes dead letters whose payload names the profile.</summary>
+    /// <summary>One HTTP attempt; null when delivered, else what went wrong.</summary>
+    private async Task<string?> AttemptAsync(TriggerRecord trigger, string deliveryId, string payload, CancellationToken ct)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, trigger.Webhook.Url) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-PE-Signature", Sign(trigger.Webhook.Secret, payload, _time.GetUtcNow()));
+            request.Headers.Add("X-PE-Delivery", deliveryId);
+            // Clients from the factory are not disposed: the factory owns their handlers.
+            using var response = await _http.Create().SendAsync(request, ct).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", "delivered"));
+                return null;
+            }
+            return $"HTTP {(int)response.StatusCode}";
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is not OutOfMemoryException)
+        {
+            // Any failure of the attempt (connection refused, a timeout, an open circuit) is retried from the outbox.
+            return ex.GetType().Name + ": " + ex.Message;
+        }
+    }
+
+    /// <summary>A failed attempt: scheduled again in the outbox, or dead-lettered after the trigger's last attempt.</summary>
+    private async Task FailedAsync(TriggerRecord trigger, PendingDelivery delivery, CancellationToken ct)
+    {
+        if (delivery.Attempts >= trigger.MaxAttempts)
+        {
+            Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", "dead_letter"));
+            LogDeadLettered(_logger, delivery.Id, trigger.Id, delivery.Attempts, delivery.LastError);
+            await DeadLetters.UpsertAsync(new DeadLetter(delivery.Id, trigger.Id, trigger.Webhook.Url, delivery.Payload, delivery.Attempts, delivery.LastError, _time.GetUtcNow()), ct).ConfigureAwait(false);
+            await Outbox.DeleteAsync(delivery.Id, ct).ConfigureAwait(false);
+            return;
+        }
+        if (Outbox.Get(delivery.Id) is null && Outbox.All.Count >= _options.MaxPending)
+        {
+            Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", "dropped"));
+            LogOutboxFull(_logger, delivery.Id, trigger.Id, _options.MaxPending);
+            return;
+        }
+        Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", "retry"));
+        var delay = Math.Min(_options.MaxRetryDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, delivery.Attempts - 1)) * (0.8 + Random.Shared.NextDouble() * 0.4);
+        await Outbox.UpsertAsync(delivery with { NextAttemptAt = _time.GetUtcNow() + TimeSpan.FromMilliseconds(delay) }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Attempts the outbox's due deliveries, a few at a time, until the service stops.</summary>
+    private async Task RetryLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var poll = TimeSpan.FromMilliseconds(Math.Clamp(BaseDelay.TotalMilliseconds / 2, 5, 1000));
+                await Task.Delay(poll, _time, ct).ConfigureAwait(false);
+                var now = _time.GetUtcNow();
+                var due = Outbox.All.Where(d => d.NextAttemptAt <= now).OrderBy(d => d.NextAttemptAt).Take(32).ToList();
+                await Task.WhenAll(due.Select(d => RetryAsync(d, ct))).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The store may be briefly unavailable: the outbox keeps the deliveries, the next round tries again.
+                LogRetryRoundFailed(_logger, ex);
+            }
+        }
+    }
+
+    private async Task RetryAsync(PendingDelivery delivery, CancellationToken ct)
+    {
+        if (Triggers.Get(delivery.TriggerId) is not { Enabled: true } trigger)
+        {
+            LogTriggerGone(_logger, delivery.Id, delivery.TriggerId);
+            await Outbox.DeleteAsync(delivery.Id, ct).ConfigureAwait(false);
+            return;
+        }
+        var error = await AttemptAsync(trigger, delivery.Id, delivery.Payload, ct).ConfigureAwait(false);
+        if (error is null)
+        {
+            LogDeliveredOnRetry(_logger, delivery.Id, trigger.Id, delivery.Attempts + 1);
+            await Outbox.DeleteAsync(delivery.Id, ct).ConfigureAwait(false);
+            return;
+        }
+        await FailedAsync(trigger, delivery with { Attempts = delivery.Attempts + 1, LastError = error }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Erasure: removes dead letters and waiting deliveries whose payload names the profile.</summary>
     public async Task ForgetProfileAsync(string profileId)
     {
         foreach (var d in DeadLetters.All.Where(d => d.Payload.Contains(profileId, StringComparison.Ordinal)).ToList())
         {
             await DeadLetters.DeleteAsync(d.Id).ConfigureAwait(false);
+        }
+        foreach (var d in Outbox.All.Where(d => d.Payload.Contains(profileId, StringComparison.Ordinal)).ToList())
+        {
+            await Outbox.DeleteAsync(d.Id).ConfigureAwait(false);
         }
     }
 
@@ -155,6 +240,28 @@ public sealed class WebhookDispatcher : BackgroundService
         var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{body}"));
         return $"t={t},v1={Convert.ToHexStringLower(mac)}";
     }
+
+    // Delivery and trigger ids only: payloads name profiles, and webhook URLs can carry tokens.
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Webhook delivery {Delivery} for trigger {Trigger} dead-lettered after {Attempts} attempts: {Error}")]
+    private static partial void LogDeadLettered(ILogger logger, string delivery, string trigger, int attempts, string error);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Webhook delivery {Delivery} for trigger {Trigger} failed unexpectedly.")]
+    private static partial void LogDeliveryFailedUnexpectedly(ILogger logger, Exception exception, string delivery, string trigger);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Webhook outbox is full ({MaxPending} deliveries waiting): delivery {Delivery} for trigger {Trigger} dropped.")]
+    private static partial void LogOutboxFull(ILogger logger, string delivery, string trigger, int maxPending);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Webhook outbox resumed with {Count} deliveries waiting for a retry.")]
+    private static partial void LogOutboxResumed(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "A round of webhook retries failed; the deliveries stay in the outbox.")]
+    private static partial void LogRetryRoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Webhook delivery {Delivery} dropped: trigger {Trigger} was deleted or disabled.")]
+    private static partial void LogTriggerGone(ILogger logger, string delivery, string trigger);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Webhook delivery {Delivery} for trigger {Trigger} delivered on attempt {Attempt}.")]
+    private static partial void LogDeliveredOnRetry(ILogger logger, string delivery, string trigger, int attempt);
 }
 
 /// <summary>Creates the HttpClient webhooks go out on (a seam so tests can capture requests in-process).</summary>
@@ -163,7 +270,10 @@ public interface IHttpClientFactoryLike
     HttpClient Create();
 }
 
+/// <summary>A plain client, for hosts that do not wire IHttpClientFactory (the gateway does, with resilience).</summary>
 internal sealed class DefaultWebhookClientFactory : IHttpClientFactoryLike
 {
-    public HttpClient Create() => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(5) });
+    private readonly HttpClient _client = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(5) }) { Timeout = TimeSpan.FromSeconds(10) };
+
+    public HttpClient Create() => _client;
 }

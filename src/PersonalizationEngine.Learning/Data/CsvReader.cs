@@ -1,76 +1,46 @@
-using System.Text;
+using nietras.SeparatedValues;
 
 namespace PersonalizationEngine.Learning.Data;
 
-/// <summary>A small RFC 4180 reader: quoted fields, doubled quotes, commas inside quotes.</summary>
+/// <summary>
+/// Reads a comma-separated file with a header into raw string cells, on Sep (RFC 4180 quoting: commas and
+/// doubled quotes inside quoted fields). Cells are kept as written (Telco's blank <c>TotalCharges</c> is a
+/// single space); the encoder decides what is numeric.
+/// </summary>
 public static class CsvReader
 {
     public static TabularData ReadFile(string path)
     {
-        using var reader = new StreamReader(path);
-        var header = reader.ReadLine() ?? throw new InvalidDataException($"'{path}' is empty.");
-        var columns = ParseLine(header);
+        using var reader = Sep.Reader(o => o with { Sep = new Sep(','), Unescape = true, DisableColCountCheck = true }).FromFile(path);
+        return Read(reader, path);
+    }
+
+    public static TabularData ReadText(string text)
+    {
+        using var reader = Sep.Reader(o => o with { Sep = new Sep(','), Unescape = true, DisableColCountCheck = true }).FromText(text);
+        return Read(reader, "text");
+    }
+
+    private static TabularData Read(SepReader reader, string source)
+    {
+        var columns = reader.Header.ColNames.ToArray();
         var rows = new List<string[]>();
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        foreach (var row in reader)
         {
-            if (line.Length == 0)
+            if (row.ColCount != columns.Length)
             {
-                continue;
+                throw new InvalidDataException($"Row {rows.Count + 2} of '{source}' has {row.ColCount} fields, expected {columns.Length}.");
             }
 
-            var fields = ParseLine(line);
-            if (fields.Length != columns.Length)
+            var fields = new string[columns.Length];
+            for (var i = 0; i < fields.Length; i++)
             {
-                throw new InvalidDataException($"Row {rows.Count + 2} of '{path}' has {fields.Length} fields, expected {columns.Length}.");
+                fields[i] = row[i].ToString();
             }
 
             rows.Add(fields);
         }
 
         return new TabularData(columns, rows);
-    }
-
-    public static string[] ParseLine(string line)
-    {
-        var fields = new List<string>();
-        var current = new StringBuilder();
-        var inQuotes = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (inQuotes)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    current.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    inQuotes = false;
-                }
-                else
-                {
-                    current.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                inQuotes = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(current.ToString());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(c);
-            }
-        }
-
-        fields.Add(current.ToString());
-        return [.. fields];
     }
 }

@@ -83,6 +83,24 @@ public sealed class OnlineRetailTests
     }
 
     [Fact]
+    public void File_reader_on_sep_gives_the_same_lines_as_the_line_parser()
+    {
+        var malformed = 0;
+        using var expected = ReadAll(_ => malformed++).GetEnumerator();
+        var count = 0;
+        foreach (var line in OnlineRetailParser.ReadFile(SharedDatasets.Path("online-retail.csv.gz"), _ => malformed++))
+        {
+            Assert.True(expected.MoveNext());
+            Assert.Equal(expected.Current, line);
+            count++;
+        }
+
+        Assert.False(expected.MoveNext());
+        Assert.Equal(541_909, count);
+        Assert.Equal(0, malformed);
+    }
+
+    [Fact]
     public void Parser_handles_quotes_float_customer_ids_guests_and_cancellations()
     {
         var quoted = OnlineRetailParser.ParseLine("536477,22041,\"RECORD FRAME 7\"\" SINGLE SIZE \",48,2010-12-01 12:27:00,2.1,16210.0,United Kingdom")!;

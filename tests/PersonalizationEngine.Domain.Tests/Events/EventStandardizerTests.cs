@@ -43,7 +43,8 @@ public sealed class EventStandardizerTests
 
     [Theory]
     [InlineData("2026-11-24T09:00:00", "zone")]
-    [InlineData("yesterday", "zone")]
+    [InlineData("yesterday", "not a valid ISO 8601")] // issue 17: not "must carry a zone"
+    [InlineData("not-a-time", "not a valid ISO 8601")]
     [InlineData("2026-13-45T09:00:00Z", "ISO 8601")]
     [InlineData("2019-01-01T00:00:00Z", "before receipt")]
     [InlineData("2026-11-26T00:00:00Z", "future")]

@@ -75,12 +75,22 @@
     var panel = document.getElementById('why-panel');
     panel.hidden = !panel.hidden;
   };
+  // Log in through the store's backend (here a stand-in, /demo/login): it knows the user and returns their id with
+  // the proof the engine needs from a browser source (user hash), computed with a secret the page never sees.
   document.getElementById('login').onclick = function () {
     var email = document.getElementById('email').value;
-    pe.identify('u-' + email.replace(/[^a-z0-9]/gi, '').toLowerCase(), { email: email });
-    pe.track('Signed In', {});
-    status('Logged in as ' + email);
-    refreshOffer();
+    fetch('/demo/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: email }) })
+      .then(function (res) {
+        if (!res.ok) throw new Error('login: HTTP ' + res.status);
+        return res.json();
+      })
+      .then(function (user) {
+        pe.identify(user.userId, { email: email }, { userHash: user.userHash, identityHashes: user.identityHashes });
+        pe.track('Signed In', {});
+        status('Logged in as ' + email + (user.userHash ? ' (verified)' : ' (unverified)'));
+        return refreshOffer();
+      })
+      .catch(function (e) { status(String(e)); });
   };
   document.getElementById('checkout').onclick = function () {
     if (!cart.length) { status('Cart is empty'); return; }

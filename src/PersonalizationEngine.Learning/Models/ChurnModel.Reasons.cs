@@ -1,0 +1,189 @@
+using System.Globalization;
+
+namespace PersonalizationEngine.Learning.Models;
+
+public sealed partial record ChurnModel
+{
+    private CompiledModel? _compiled;
+
+    /// <summary>Derived lookups, built once per artefact (a model is immutable once loaded).</summary>
+    private CompiledModel Compiled => _compiled ??= CompiledModel.Build(this);
+
+    /// <summary>
+    /// The reasons: contributions summed per group (a one-hot column's slots form one group, so "Contract"
+    /// is one reason whichever slots the model split on; that keeps reasons stable across re-training, when
+    /// the trees pick a different slot of the same column), the largest positive ones first.
+    /// </summary>
+    private Reason[] BuildReasons(ReadOnlySpan<double> x, ReadOnlySpan<double> contributions)
+    {
+        var compiled = Compiled;
+        var groups = compiled.GroupNames.Length;
+        Span<double> sums = groups <= StackLimit ? stackalloc double[groups] : new double[groups];
+        sums.Clear();
+        for (var j = 0; j < contributions.Length; j++)
+        {
+            sums[compiled.GroupOf[j]] += contributions[j];
+        }
+
+        // Partial selection of the k largest positive sums: k is tiny, so k passes beat a sort.
+        Span<int> chosen = stackalloc int[Math.Min(ReasonCount, groups)];
+        var count = 0;
+        for (var k = 0; k < chosen.Length; k++)
+        {
+            var best = -1;
+            for (var g = 0; g < groups; g++)
+            {
+                if (sums[g] > 1e-12 && (best < 0 || sums[g] > sums[best]) && !chosen[..count].Contains(g))
+                {
+                    best = g;
+                }
+            }
+
+            if (best < 0)
+            {
+                break;
+            }
+
+            chosen[count++] = best;
+        }
+
+        var reasons = new Reason[count];
+        for (var k = 0; k < count; k++)
+        {
+            var g = chosen[k];
+            reasons[k] = new Reason(compiled.GroupNames[g], sums[g], Describe(compiled, g, x));
+        }
+
+        return reasons;
+    }
+
+    private string Describe(CompiledModel compiled, int group, ReadOnlySpan<double> x)
+    {
+        var phrase = compiled.GroupPhrases[group];
+        var slots = compiled.GroupSlots[group];
+        if (compiled.GroupIsCategorical[group])
+        {
+            foreach (var j in slots)
+            {
+                if (x[j] >= 0.5)
+                {
+                    return $"{phrase}: {compiled.Levels[j]}";
+                }
+            }
+
+            return $"{phrase}: none of the values seen in training";
+        }
+
+        var slot = slots[0];
+        var value = x[slot];
+        var mean = Means[slot];
+        if (compiled.IsBinary[slot])
+        {
+            return $"{phrase}: {(value >= 0.5 ? "yes" : "no")}";
+        }
+
+        var side = value > mean ? "above" : value < mean ? "below" : "at";
+        return string.Create(CultureInfo.InvariantCulture, $"{phrase}: {value:0.##}, {side} the typical {mean:0.##}");
+    }
+
+    /// <summary>Human words for a feature name: the artefact's description, else the name split into words.</summary>
+    internal static string Humanise(string name)
+    {
+        var words = new System.Text.StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (c is '_' or '-')
+            {
+                words.Append(' ');
+            }
+            else if (char.IsUpper(c) && i > 0 && char.IsLower(name[i - 1]))
+            {
+                words.Append(' ').Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                words.Append(i == 0 ? char.ToUpperInvariant(c) : c);
+            }
+        }
+
+        return words.ToString();
+    }
+
+    private sealed class CompiledModel
+    {
+        public required int[] GroupOf { get; init; }
+
+        public required string[] GroupNames { get; init; }
+
+        public required string[] GroupPhrases { get; init; }
+
+        public required bool[] GroupIsCategorical { get; init; }
+
+        public required int[][] GroupSlots { get; init; }
+
+        public required string?[] Levels { get; init; }
+
+        public required bool[] IsBinary { get; init; }
+
+        public required float[] Offsets { get; init; }
+
+        public required float[] Scales { get; init; }
+
+        /// <summary>The normalised training mean per feature: the zero point of a linear contribution.</summary>
+        public required float[] MeanZ { get; init; }
+
+        public static CompiledModel Build(ChurnModel model)
+        {
+            var d = model.FeatureNames.Length;
+            var groupOf = new int[d];
+            var levels = new string?[d];
+            var names = new List<string>();
+            var categorical = new List<bool>();
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var j = 0; j < d; j++)
+            {
+                var name = model.FeatureNames[j];
+                var eq = name.IndexOf('=', StringComparison.Ordinal);
+                var group = eq > 0 ? name[..eq] : name;
+                levels[j] = eq > 0 ? name[(eq + 1)..] : null;
+                if (!index.TryGetValue(group, out var g))
+                {
+                    g = names.Count;
+                    index[group] = g;
+                    names.Add(group);
+                    categorical.Add(eq > 0);
+                }
+
+                groupOf[j] = g;
+            }
+
+            var offsets = new float[d];
+            var scales = new float[d];
+            var meanZ = new float[d];
+            var binary = new bool[d];
+            var flags = new HashSet<string>(model.Flags ?? [], StringComparer.Ordinal);
+            for (var j = 0; j < d; j++)
+            {
+                offsets[j] = model.Offsets is { } o ? (float)o[j] : 0f;
+                scales[j] = (float)model.Scales[j];
+                meanZ[j] = ((float)model.Means[j] - offsets[j]) * scales[j];
+                binary[j] = levels[j] is null && flags.Contains(model.FeatureNames[j]);
+            }
+
+            return new CompiledModel
+            {
+                GroupOf = groupOf,
+                GroupNames = [.. names],
+                GroupPhrases = [.. names.Select(n => model.Descriptions?.GetValueOrDefault(n) ?? Humanise(n))],
+                GroupIsCategorical = [.. categorical],
+                GroupSlots = [.. Enumerable.Range(0, names.Count).Select(g => Enumerable.Range(0, d).Where(j => groupOf[j] == g).ToArray())],
+                Levels = levels,
+                IsBinary = binary,
+                Offsets = offsets,
+                Scales = scales,
+                MeanZ = meanZ,
+            };
+        }
+    }
+}
