@@ -39,7 +39,7 @@ engine=http://127.0.0.1:5090 floor=http://127.0.0.1:5181 stateless=http://127.0.
 printf '\n== starting engine (PostgreSQL), floor and stateless-pg\n'
 start_engine() {
   Storage__Provider=Postgres ConnectionStrings__Postgres="$pg;Maximum Pool Size=64" Storage__Postgres__Schema=$schema \
-    Auth__AdminKey=$admin Auth__WriteKeys__bench=$write Auth__WriteKeys__bench__Trust=server Logging__LogLevel__Default=Warning Demo__Enabled=true \
+    Auth__AdminKey=$admin Auth__WriteKeys__bench=$write Auth__WriteKeys__bench__Trust=server Logging__LogLevel__Default=Warning Demo__Enabled=true Demo__WriteKey=$write \
     exec dotnet src/PersonalizationEngine.Gateway/bin/Release/net10.0/PersonalizationEngine.Gateway.dll --urls $engine --contentRoot "$(pwd)"/src/PersonalizationEngine.Gateway/bin/Release/net10.0
 }
 start_engine >"$out/engine.log" 2>&1 &

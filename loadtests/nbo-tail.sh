@@ -24,7 +24,7 @@ if [ -n "${FLOOR:-}" ]; then
   until curl -fs $url/api/v1/customers/user_id:u1/next-best-offer >/dev/null 2>&1; do sleep 0.5; done
 else
   env Storage__Provider=Postgres ConnectionStrings__Postgres="$PE_TEST_POSTGRES;Maximum Pool Size=64" Storage__Postgres__Schema=tail_$(date -u +%Y%m%d%H%M%S) \
-    Auth__AdminKey=$admin Logging__LogLevel__Default=Warning Demo__Enabled=true "$@" \
+    Auth__AdminKey=$admin Auth__WriteKeys__demo=demo-write-key-0123456789 Logging__LogLevel__Default=Warning Demo__Enabled=true Demo__WriteKey=demo-write-key-0123456789 "$@" \
     dotnet src/PersonalizationEngine.Gateway/bin/Release/net10.0/PersonalizationEngine.Gateway.dll --urls $url \
     --contentRoot "$root/src/PersonalizationEngine.Gateway/bin/Release/net10.0" >/tmp/pe-nbo-tail.log 2>&1 &
   server=$!

@@ -25,7 +25,7 @@ stamp=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 start() { # tree
   local bin=$1/src/PersonalizationEngine.Gateway/bin/Release/net10.0 db; db=$(mktemp -d)
   Storage__Provider=Sqlite Storage__Sqlite__Path=$db/engine.db Auth__AdminKey=$key Logging__LogLevel__Default=Warning \
-    Demo__Enabled=true RateLimits__PermitsPerSecond=10000000 \
+    Demo__Enabled=true Demo__WriteKey=ab-write-key-0123456789abc Auth__WriteKeys__demo=ab-write-key-0123456789abc RateLimits__PermitsPerSecond=10000000 \
     dotnet $bin/PersonalizationEngine.Gateway.dll --urls $url --contentRoot $bin >"$out/engine.log" 2>&1 &
   pid=$!
   for _ in $(seq 120); do curl -fs $url/health/ready >/dev/null 2>&1 && break; sleep 0.5; done
@@ -38,7 +38,7 @@ start() { # tree
   KEY=$key CUSTOMERS=10000 wrk -t2 -c32 -d10s -s loadtests/wrk/nbo.lua $url >/dev/null
   KEY=$key CUSTOMERS=10000 BATCH=100 STAMP=$stamp wrk -t2 -c16 -d10s -s loadtests/wrk/ingest.lua $url >/dev/null
 }
-stop() { kill -INT "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
+stop() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=; }  # SIGTERM: a background job ignores SIGINT
 cpu() { awk '{print $14 + $15}' /proc/$pid/stat; }
 measure() { # name tree round
   local name=$1 tree=$2 r=$3

@@ -46,6 +46,12 @@ public sealed class EngineOptions
     /// </summary>
     public TimeSpan ChurnRescoreInterval { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// Identifier → profile links each node remembers (<see cref="Identity.IdentityCache"/>), so a known customer's
+    /// events and decisions cost one grain call; 0 switches it off. About 200 bytes each.
+    /// </summary>
+    public int IdentityCacheSize { get; set; } = 200_000;
+
     public ProfileSettings Profile { get; set; } = ProfileSettings.Default;
 
     public EventValidationOptions Validation { get; set; } = new() { DefaultCountryCallingCode = "44" };

@@ -32,6 +32,7 @@ public static class GrainsServiceCollectionExtensions
             if (engine["MaxInFlightEvents"] is { } inFlight) o.MaxInFlightEvents = int.Parse(inFlight, System.Globalization.CultureInfo.InvariantCulture);
             if (engine["ChurnRescoreInterval"] is { } rescore) o.ChurnRescoreInterval = TimeSpan.Parse(rescore, System.Globalization.CultureInfo.InvariantCulture);
             if (engine["UnmergeRetainEvents"] is { } retain) o.UnmergeRetainEvents = int.Parse(retain, System.Globalization.CultureInfo.InvariantCulture);
+            if (engine["IdentityCacheSize"] is { } cacheSize) o.IdentityCacheSize = int.Parse(cacheSize, System.Globalization.CultureInfo.InvariantCulture);
         });
         services.AddOptions<ActorOptions>().Bind(configuration.GetSection(ActorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
@@ -41,6 +42,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PersonalizationEngine.Grains.Models.ChurnModelRegistry>();
         services.TryAddSingleton<IngestionService>();
         services.TryAddSingleton<CustomerDirectory>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Identity.IdentityCache>();
         services.TryAddSingleton<CustomerService>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Stats.SegmentCounts>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Catalog.EngineSettings>();

@@ -43,6 +43,13 @@ internal static class CustomersApi
     /// </summary>
     internal static async Task<(string? ProfileId, ProblemHttpResult? Problem)> ResolveAsync(string reference, CustomerDirectory directory, IOptions<EngineOptions> engine)
     {
+        var (r, problem) = await ResolveReferenceAsync(reference, directory, engine, allowCached: false);
+        return (r?.ProfileId, problem);
+    }
+
+    /// <summary>The reference resolved, or the problem to answer (unknown type 400, bad value 400, no such customer 404).</summary>
+    internal static async Task<(CustomerRefResult? Result, ProblemHttpResult? Problem)> ResolveReferenceAsync(string reference, CustomerDirectory directory, IOptions<EngineOptions> engine, bool allowCached)
+    {
         var colon = reference.IndexOf(':');
         if (colon > 0)
         {
@@ -52,10 +59,10 @@ internal static class CustomersApi
                 return (null, ApiProblems.Field("ref", $"Unknown identifier type '{type}': use profile, {string.Join(", ", KnownTypes(engine.Value))}."));
             }
         }
-        var r = await directory.ResolveAsync(reference);
+        var r = await directory.ResolveAsync(reference, allowCached);
         if (r.Error is { } e) return (null, ApiProblems.Validation([e]));
         if (!r.Found) return (null, ApiProblems.NotFound("ref", NoSuchCustomer));
-        return (r.ProfileId, null);
+        return (r, null);
     }
 
     private static readonly string[] BuiltInTypes =

@@ -62,19 +62,38 @@ internal static class DecisionsApi
     {
         var (input, problem) = Input(channel, placement, limit, null);
         if (problem is not null) return problem;
-        var (id, notFound) = await CustomersApi.ResolveAsync(@ref, directory, engine);
+        var (view, notFound) = await DecideForAsync(@ref, input! with { Explain = explain ?? false }, directory, decisions, engine);
         if (notFound is not null) return notFound;
-        return NboAnswer.Json(NboAnswer.From(await decisions.DecideAsync(id!, input! with { Explain = explain ?? false }), catalog, explain ?? false));
+        return NboAnswer.Json(NboAnswer.From(view!, catalog, explain ?? false));
+    }
+
+    /// <summary>
+    /// A known identifier is answered from this node's identity cache: one grain call. A customer grain that says it holds
+    /// no profile (merged away or erased since the link was cached) makes the gateway forget it and resolve again.
+    /// </summary>
+    private static async Task<(DecisionView? View, ProblemHttpResult? Problem)> DecideForAsync(string @ref, DecideInput input, CustomerDirectory directory, DecisionService decisions, IOptions<EngineOptions> engine)
+    {
+        var (r, problem) = await CustomersApi.ResolveReferenceAsync(@ref, directory, engine, allowCached: true);
+        if (problem is not null) return (null, problem);
+        var view = await decisions.DecideAsync(r!.ProfileId!, input);
+        if (view.ProfileId is null && r.Cached)
+        {
+            directory.Forget(r);
+            (r, problem) = await CustomersApi.ResolveReferenceAsync(@ref, directory, engine, allowCached: false);
+            if (problem is not null) return (null, problem);
+            view = await decisions.DecideAsync(r!.ProfileId!, input);
+        }
+        return (view, null);
     }
 
     private static async Task<Results<JsonHttpResult<NboAnswer>, ProblemHttpResult>> DecideWithContextAsync(string @ref, NboRequest request, CustomerDirectory directory, DecisionService decisions, DecisioningCatalog catalog, IOptions<EngineOptions> engine)
     {
         var (input, problem) = Input(request.Channel, request.Placement, request.Limit, request.ContextWeights);
         if (problem is not null) return problem;
-        var (id, notFound) = await CustomersApi.ResolveAsync(@ref, directory, engine);
-        if (notFound is not null) return notFound;
         var explain = request.Explain ?? false;
-        return NboAnswer.Json(NboAnswer.From(await decisions.DecideAsync(id!, input! with { Explain = explain }), catalog, explain));
+        var (view, notFound) = await DecideForAsync(@ref, input! with { Explain = explain }, directory, decisions, engine);
+        if (notFound is not null) return notFound;
+        return NboAnswer.Json(NboAnswer.From(view!, catalog, explain));
     }
 
     private static (DecideInput? Input, ProblemHttpResult? Problem) Input(string? channel, string? placement, int? limit, IReadOnlyDictionary<string, double>? weights)

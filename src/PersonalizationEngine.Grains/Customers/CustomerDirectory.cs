@@ -5,18 +5,29 @@ using PersonalizationEngine.Grains.Protection;
 namespace PersonalizationEngine.Grains.Customers;
 
 /// <summary>How a customer reference (<c>type:value</c> or a profile id) resolved.</summary>
-public sealed record CustomerRefResult(string? ProfileId, ValidationError? Error)
+public sealed record CustomerRefResult(string? ProfileId, ValidationError? Error, string? CachedHash = null)
 {
     public bool Found => ProfileId is not null;
+
+    /// <summary>Answered from this node's identity cache: a grain that says it holds no profile means the entry was stale.</summary>
+    public bool Cached => CachedHash is not null;
 }
 
 /// <summary>
 /// Finds the live profile for a reference: an identifier <c>type:value</c> (normalised the same way events
 /// are, then looked up by its keyed hash) or the engine's own profile id; merge forwarding is followed.
 /// </summary>
-public sealed class CustomerDirectory(IGrainFactory grains, EngineKeys keys, Ingestion.IngestionService ingestion)
+public sealed class CustomerDirectory(IGrainFactory grains, EngineKeys keys, Ingestion.IngestionService ingestion, Identity.IdentityCache cache)
 {
-    public async Task<CustomerRefResult> ResolveAsync(string reference)
+    /// <summary>Forgets a cached link that turned out stale (see <see cref="CustomerRefResult.Cached"/>).</summary>
+    public void Forget(CustomerRefResult stale)
+    {
+        if (stale.CachedHash is { } hash) cache.Forget(hash);
+    }
+
+    /// <param name="allowCached">Answer a known identifier from this node's identity cache without any grain call; the
+    /// caller checks the customer grain's answer and calls <see cref="Forget"/> and resolves again when it was stale.</param>
+    public async Task<CustomerRefResult> ResolveAsync(string reference, bool allowCached = false)
     {
         reference = reference.Trim();
         if (reference.Length is 0 or > 1100)
@@ -38,13 +49,26 @@ public sealed class CustomerDirectory(IGrainFactory grains, EngineKeys keys, Ing
                 return new(null, new ValidationError("ref", $"'{type}' value is not a valid identifier of that type."));
             }
             var hasher = await keys.HasherAsync().ConfigureAwait(false);
-            var owner = await grains.GetGrain<IIdentityGrain>(hasher.Hash(type, value)).GetAsync().ConfigureAwait(false);
+            var hash = hasher.Hash(type, value);
+            if (allowCached && cache.TryGet(hash, out var remembered))
+            {
+                return new(remembered, null, hash);
+            }
+            var owner = await grains.GetGrain<IIdentityGrain>(hash).GetAsync().ConfigureAwait(false);
             if (owner is null)
             {
                 return new(null, null);
             }
-            profileId = owner;
+            var found = await FollowAsync(owner).ConfigureAwait(false);
+            if (found.Found) cache.Set(hash, found.ProfileId!);
+            return found;
         }
+        return await FollowAsync(profileId).ConfigureAwait(false);
+    }
+
+    /// <summary>Follows merge forwarding from a profile id to the live profile (not found when it does not exist).</summary>
+    private async Task<CustomerRefResult> FollowAsync(string profileId)
+    {
         for (var hop = 0; hop < 8; hop++)
         {
             var (exists, next) = await grains.GetGrain<ICustomerGrain>(profileId).StatusAsync().ConfigureAwait(false);

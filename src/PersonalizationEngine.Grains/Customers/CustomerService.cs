@@ -4,7 +4,7 @@ using PersonalizationEngine.Grains.Protection;
 namespace PersonalizationEngine.Grains.Customers;
 
 /// <summary>Customer-level operations the gateway calls; those that span grains (erasure, unmerge) are sequenced here.</summary>
-public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Triggers.WebhookDispatcher webhooks)
+public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Triggers.WebhookDispatcher webhooks, Identity.IdentityCache cache)
 {
     public Task<ProfileView?> GetProfileAsync(string profileId) =>
         grains.GetGrain<ICustomerGrain>(profileId).GetProfileAsync().AsTask();
@@ -34,7 +34,9 @@ public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Trigg
         {
             foreach (var value in values)
             {
-                await grains.GetGrain<IIdentityGrain>(hasher.Hash(type, value)).ReleaseAsync(profileId).ConfigureAwait(false);
+                var hash = hasher.Hash(type, value);
+                cache.Forget(hash);
+                await grains.GetGrain<IIdentityGrain>(hash).ReleaseAsync(profileId).ConfigureAwait(false);
             }
         }
     }
@@ -57,7 +59,9 @@ public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Trigg
         foreach (var key in identifiers)
         {
             var colon = key.IndexOf(':');
-            await grains.GetGrain<IIdentityGrain>(hasher.Hash(key[..colon], key[(colon + 1)..])).RepointAsync(profileId, newId).ConfigureAwait(false);
+            var hash = hasher.Hash(key[..colon], key[(colon + 1)..]);
+            cache.Forget(hash);
+            await grains.GetGrain<IIdentityGrain>(hash).RepointAsync(profileId, newId).ConfigureAwait(false);
         }
         return (newId, split.Exact);
     }

@@ -27,6 +27,22 @@ public sealed class DecisionService(IGrainFactory grains, CustomerDirectory dire
     }
 
     /// <summary>
+    /// The decision for a customer reference (<c>type:value</c> or a profile id), or null when no such customer exists.
+    /// A known identifier is answered from this node's identity cache with one grain call; a grain that says it holds
+    /// no profile (merged away or erased since) makes it forget the link and resolve through the identity grains.
+    /// </summary>
+    public async Task<DecisionView?> DecideForReferenceAsync(string reference, DecideInput input)
+    {
+        var r = await directory.ResolveAsync(reference, allowCached: true).ConfigureAwait(false);
+        if (!r.Found) return null;
+        var view = await DecideAsync(r.ProfileId!, input).ConfigureAwait(false);
+        if (view.ProfileId is not null || !r.Cached) return view;
+        directory.Forget(r);
+        r = await directory.ResolveAsync(reference).ConfigureAwait(false);
+        return r.Found ? await DecideAsync(r.ProfileId!, input).ConfigureAwait(false) : null;
+    }
+
+    /// <summary>
     /// For the public tracker: the visitor's own profile when any of the given identifiers is known, else a
     /// cold-start decision from an empty profile (nothing is created for a visitor who only asks).
     /// </summary>
@@ -34,8 +50,7 @@ public sealed class DecisionService(IGrainFactory grains, CustomerDirectory dire
     {
         foreach (var reference in references)
         {
-            var r = await directory.ResolveAsync(reference).ConfigureAwait(false);
-            if (r.Found) return await DecideAsync(r.ProfileId!, input).ConfigureAwait(false);
+            if (await DecideForReferenceAsync(reference, input).ConfigureAwait(false) is { } view) return view;
         }
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();

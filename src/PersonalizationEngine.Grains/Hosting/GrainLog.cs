@@ -19,4 +19,19 @@ internal static partial class GrainLog
 
     [LoggerMessage(2105, LogLevel.Warning, "Shedding activations failed; the next pass tries again.")]
     public static partial void SheddingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2106, LogLevel.Warning, "No churn model found (looked in the store and at {Path}); churn risk answers 503 until one is uploaded.")]
+    public static partial void NoChurnModel(ILogger logger, string path);
+
+    [LoggerMessage(2107, LogLevel.Information, "Churn model {Version} ({Kind}, {Features} features) active from {Source}.")]
+    public static partial void ChurnModelActive(ILogger logger, string version, string kind, int features, string source);
+
+    [LoggerMessage(2108, LogLevel.Warning, "No Engine:{Name}Key configured: generated one and stored it with the data. Configure it from a secret store in production.")]
+    public static partial void GeneratedEngineKey(ILogger logger, string name);
+
+    [LoggerMessage(2109, LogLevel.Warning, "Refreshing offer models failed; deciding keeps the previous copies.")]
+    public static partial void OfferRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2110, LogLevel.Warning, "Decision counts of the last second could not be handed to the offer grains at shutdown.")]
+    public static partial void DecisionCountsLost(ILogger logger, Exception exception);
 }

@@ -32,9 +32,12 @@ public sealed class IngestionService
     private readonly IGrainFactory _grains;
     private readonly ActivationCounter _activations;
 
-    public IngestionService(IGrainFactory grains, ActivationCounter activations, IOptions<EngineOptions> options, Protection.EngineKeys keys, TimeProvider time)
+    private readonly Identity.IdentityCache _cache;
+
+    public IngestionService(IGrainFactory grains, ActivationCounter activations, IOptions<EngineOptions> options, Protection.EngineKeys keys, TimeProvider time, Identity.IdentityCache cache)
     {
         _grains = grains;
+        _cache = cache;
         _activations = activations;
         _options = options.Value;
         _standardizer = new EventStandardizer(_options.Validation);
@@ -243,6 +246,12 @@ public sealed class IngestionService
     private async Task<Resolution> ResolveAsync(IReadOnlyDictionary<string, string> identifiers, IdentifierHasher hasher, CancellationToken cancellationToken)
     {
         var hashes = identifiers.ToDictionary(p => p.Key + ":" + p.Value, p => hasher.Hash(p.Key, p.Value), StringComparer.Ordinal);
+        // A returning customer whose every identifier this node already links to one profile: no identity-grain call
+        // and no merge check. If that profile has since been merged, its grain answers MovedTo and delivery follows.
+        if (TryAttachCached(identifiers, hashes) is { } cached)
+        {
+            return cached;
+        }
         for (var attempt = 0; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -251,6 +260,7 @@ public sealed class IngestionService
             {
                 var owner = await _grains.GetGrain<IIdentityGrain>(hash).GetAsync().ConfigureAwait(false);
                 mapped[key] = owner is null ? null : await CurrentProfileAsync(owner).ConfigureAwait(false);
+                if (mapped[key] is { } current) _cache.Set(hash, current);
             }
             // A returning customer (every identifier already theirs) needs no look at the profile's identifiers.
             if (_resolver.TryAttachKnown(identifiers, key => mapped.GetValueOrDefault(key)) is { } attach)
@@ -283,10 +293,12 @@ public sealed class IngestionService
                 }
                 if (current is not null && decision.MergedProfileIds.Contains(current))
                 {
+                    _cache.Forget(hashes[key]);
                     await _grains.GetGrain<IIdentityGrain>(hashes[key]).RepointAsync(current, target).ConfigureAwait(false);
                     continue;
                 }
                 var owner = await _grains.GetGrain<IIdentityGrain>(hashes[key]).ClaimAsync(target).ConfigureAwait(false);
+                _cache.Set(hashes[key], owner);
                 if (owner != target)
                 {
                     conflict = true; // someone claimed it meanwhile: resolve again with what is known now
@@ -298,6 +310,19 @@ public sealed class IngestionService
                 return new Resolution(target, decision.Accepted, decision.Dropped);
             }
         }
+    }
+
+    private Resolution? TryAttachCached(IReadOnlyDictionary<string, string> identifiers, Dictionary<string, string> hashes)
+    {
+        var mapped = new Dictionary<string, string?>(hashes.Count, StringComparer.Ordinal);
+        foreach (var (key, hash) in hashes)
+        {
+            if (!_cache.TryGet(hash, out var owner)) return null;
+            mapped[key] = owner;
+        }
+        return _resolver.TryAttachKnown(identifiers, key => mapped.GetValueOrDefault(key)) is { } attach
+            ? new Resolution(attach.SurvivorProfileId, attach.Accepted, attach.Dropped)
+            : null;
     }
 
     /// <summary>Follows merge forwarding to the profile that lives now.</summary>
@@ -334,7 +359,9 @@ public sealed class IngestionService
         {
             foreach (var value in values)
             {
-                await _grains.GetGrain<IIdentityGrain>(hasher.Hash(type, value)).RepointAsync(loser, survivor).ConfigureAwait(false);
+                var hash = hasher.Hash(type, value);
+                _cache.Forget(hash);
+                await _grains.GetGrain<IIdentityGrain>(hash).RepointAsync(loser, survivor).ConfigureAwait(false);
             }
         }
         if (late.Count > 0)

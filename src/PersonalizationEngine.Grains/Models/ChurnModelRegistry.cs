@@ -36,7 +36,7 @@ public sealed class ChurnModelRegistry(IStorageProvider storage, ILogger<ChurnMo
             Set(ChurnModel.Load(path).Validated(), path);
             return;
         }
-        logger.LogWarning("No churn model found (looked in the store and at {Path}); churn risk answers 503 until one is uploaded.", path);
+        Hosting.GrainLog.NoChurnModel(logger, path);
     }
 
     /// <summary>Validates, stores and activates a new model artefact.</summary>
@@ -53,6 +53,6 @@ public sealed class ChurnModelRegistry(IStorageProvider storage, ILogger<ChurnMo
     {
         Volatile.Write(ref _current, model);
         Source = source;
-        logger.LogInformation("Churn model {Version} ({Kind}, {Features} features) active from {Source}.", model.Version, model.Kind, model.FeatureNames.Length, source);
+        Hosting.GrainLog.ChurnModelActive(logger, model.Version, model.Kind.ToString(), model.FeatureNames.Length, source);
     }
 }

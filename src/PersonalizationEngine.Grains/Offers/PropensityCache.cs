@@ -76,7 +76,7 @@ public sealed class PropensityCache(IGrainFactory grains, Decisioning.Decisionin
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning(ex, "Refreshing offer models failed; deciding keeps the previous copies.");
+                Hosting.GrainLog.OfferRefreshFailed(logger, ex);
             }
         }
     }
@@ -90,7 +90,7 @@ public sealed class PropensityCache(IGrainFactory grains, Decisioning.Decisionin
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Decision counts of the last second could not be handed to the offer grains at shutdown.");
+            Hosting.GrainLog.DecisionCountsLost(logger, ex);
         }
     }
 }

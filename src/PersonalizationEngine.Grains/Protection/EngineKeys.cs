@@ -66,7 +66,7 @@ public sealed class EngineKeys(IStorageProvider storage, IOptions<EngineOptions>
         {
             return stored.Data;
         }
-        logger.LogWarning("No Engine:{Name}Key configured: generated one and stored it with the data. Configure it from a secret store in production.", Capitalised(name));
+        Hosting.GrainLog.GeneratedEngineKey(logger, Capitalised(name));
         var key = RandomNumberGenerator.GetBytes(size);
         try
         {
