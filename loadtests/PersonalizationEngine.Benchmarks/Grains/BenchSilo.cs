@@ -19,7 +19,8 @@ public sealed class BenchSilo : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
-    public static async Task<BenchSilo> StartAsync(int snapshotEvery = 100)
+    /// <param name="onDisk">Store on SQLite in a temporary file instead of in memory, so the store's own data is not on the heap (memory measurements).</param>
+    public static async Task<BenchSilo> StartAsync(int snapshotEvery = 100, bool onDisk = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -29,12 +30,20 @@ public sealed class BenchSilo : IAsyncDisposable
             ["Engine:SnapshotEveryEvents"] = snapshotEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         builder.Logging.ClearProviders();
-        var storage = new InMemoryStorageProvider();
-        builder.Services.AddSingleton<IStorageProvider>(storage);
+        if (onDisk)
+        {
+            builder.Configuration["Storage:Provider"] = "Sqlite";
+            builder.Configuration["Storage:Sqlite:Path"] = Path.Combine(Directory.CreateTempSubdirectory("pe-bench-").FullName, "engine.db");
+            builder.Services.AddEngineStorage(builder.Configuration);
+        }
+        else
+        {
+            builder.Services.AddSingleton<IStorageProvider>(new InMemoryStorageProvider());
+        }
         builder.UseOrleans(silo => silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "pe-bench", clusterId: "pe-bench").AddEngine(builder.Configuration));
         builder.Services.AddEngineGrains(builder.Configuration);
         var host = builder.Build();
-        await storage.InitializeAsync();
+        await host.Services.GetRequiredService<IStorageProvider>().InitializeAsync();
         await host.StartAsync();
         return new BenchSilo(host);
     }
