@@ -77,7 +77,7 @@ public static class GrainsServiceCollectionExtensions
         {
             o.CollectionQuantum = actors.CollectionQuantum;
             o.ClassSpecificCollectionAge[typeof(CustomerGrain).FullName!] = actors.IdleTimeout;
-            o.ClassSpecificCollectionAge[typeof(PersonalizationEngine.Grains.Identity.IdentityGrain).FullName!] = actors.IdleTimeout;
+            o.ClassSpecificCollectionAge[typeof(PersonalizationEngine.Grains.Identity.IdentityGrain).FullName!] = actors.IdentityIdleTimeout;
             o.EnableActivationSheddingOnMemoryPressure = actors.ShedOnMemoryPressure;
             o.MemoryUsageLimitPercentage = actors.MemoryLimitPercent;
             o.MemoryUsageTargetPercentage = actors.MemoryTargetPercent;

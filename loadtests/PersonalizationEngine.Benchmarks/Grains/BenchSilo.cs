@@ -20,7 +20,7 @@ public sealed class BenchSilo : IAsyncDisposable
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
     /// <param name="onDisk">Store on SQLite in a temporary file instead of in memory, so the store's own data is not on the heap (memory measurements).</param>
-    public static async Task<BenchSilo> StartAsync(int snapshotEvery = 100, bool onDisk = false)
+    public static async Task<BenchSilo> StartAsync(int snapshotEvery = 100, bool onDisk = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -29,6 +29,7 @@ public sealed class BenchSilo : IAsyncDisposable
             ["Engine:IdentifierKey"] = Convert.ToBase64String(Enumerable.Range(7, 32).Select(i => (byte)i).ToArray()),
             ["Engine:SnapshotEveryEvents"] = snapshotEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         if (onDisk)
         {

@@ -52,7 +52,6 @@ public sealed class ActorsSectionOptions
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
     public int MaxActivations { get; set; } = 1_000_000;
     public double SaturationFactor { get; set; } = 1.25;
-    public TimeSpan? WriteBehindInterval { get; set; }
 
     internal sealed class Validator : IValidateOptions<ActorsSectionOptions>
     {
@@ -60,7 +59,6 @@ public sealed class ActorsSectionOptions
             .Positive(nameof(IdleTimeout), o.IdleTimeout)
             .Range(nameof(MaxActivations), o.MaxActivations, 1, int.MaxValue)
             .Range(nameof(SaturationFactor), o.SaturationFactor, 1, 100)
-            .That(o.WriteBehindInterval is null || o.WriteBehindInterval >= TimeSpan.Zero, nameof(WriteBehindInterval), $"must not be negative (was {o.WriteBehindInterval}).")
             .Result();
     }
 }

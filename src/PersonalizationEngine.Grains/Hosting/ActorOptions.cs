@@ -10,6 +10,12 @@ public sealed class ActorOptions
     /// <summary>Customers idle this long are deactivated (Orleans' <c>GrainCollectionOptions.CollectionAge</c> for customer grains), state written back first.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Identity grains idle this long are deactivated. Shorter than customers': once this node's identity cache links a
+    /// returning customer's identifiers, its identity grains are not called again, so keeping them costs memory for nothing.
+    /// </summary>
+    public TimeSpan IdentityIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How often Orleans' activation collector looks for idle activations (<c>GrainCollectionOptions.CollectionQuantum</c>).</summary>
     public TimeSpan CollectionQuantum { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -26,9 +32,6 @@ public sealed class ActorOptions
 
     /// <summary>How often the activation limiter looks at the count.</summary>
     public TimeSpan ShedInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Dirty customer state is also written on this period while active (off by default: snapshots and deactivation write it).</summary>
-    public TimeSpan? WriteBehindInterval { get; set; }
 
     /// <summary>How often the reminder table is polled for due reminders.</summary>
     public TimeSpan ReminderPollInterval { get; set; } = TimeSpan.FromSeconds(1);
