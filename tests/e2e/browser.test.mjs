@@ -2,40 +2,24 @@
 // recorded, and the live dashboard shows it. Screenshots go to tests/e2e/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { launchChromium, artifacts } from './chromium.mjs';
 import { startEngine, eventually, ADMIN_KEY, WRITE_KEY, STORE_KEY } from './engine.mjs';
 
-const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 let engine;
+let browser;
 let context;
-let profileDir;
-
-function chromiumPath() {
-  if (process.env.PE_TEST_CHROMIUM) return process.env.PE_TEST_CHROMIUM;
-  return execFileSync('which', ['chromium']).toString().trim();
-}
 
 before(async () => {
-  mkdirSync(artifacts, { recursive: true });
   engine = await startEngine();
-  profileDir = mkdtempSync(join(tmpdir(), 'pe-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: chromiumPath(),
-    headless: true,
-    viewport: { width: 1280, height: 860 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium({ prefix: 'pe-chromium-', viewport: { width: 1280, height: 860 } });
+  context = browser.context;
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await engine?.stop();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
 });
 
 test('the offer follows the visitor, a click is recorded and the dashboard shows it', async () => {

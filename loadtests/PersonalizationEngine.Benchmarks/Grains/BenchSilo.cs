@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,7 +39,7 @@ public sealed class BenchSilo : IAsyncDisposable
         {
             builder.Services.AddSingleton<IStorageProvider>(new InMemoryStorageProvider());
         }
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "pe-bench", clusterId: "pe-bench").AddEngine(builder.Configuration));
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(PersonalizationEngine.Grains.Hosting.LoopbackPorts.Free(), PersonalizationEngine.Grains.Hosting.LoopbackPorts.Free(), serviceId: "pe-bench", clusterId: "pe-bench").AddEngine(builder.Configuration));
         builder.Services.AddEngineGrains(builder.Configuration);
         var host = builder.Build();
         await host.Services.GetRequiredService<IStorageProvider>().InitializeAsync();
@@ -82,13 +80,6 @@ public sealed class BenchSilo : IAsyncDisposable
             });
         }
         return events;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

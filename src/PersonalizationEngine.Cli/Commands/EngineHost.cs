@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -36,19 +34,12 @@ internal sealed class EngineHost : IAsyncDisposable
         {
             services.AddEngineStorage(config);
         }
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "pe-cli", clusterId: "pe-cli").AddEngine(config));
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(PersonalizationEngine.Grains.Hosting.LoopbackPorts.Free(), PersonalizationEngine.Grains.Hosting.LoopbackPorts.Free(), serviceId: "pe-cli", clusterId: "pe-cli").AddEngine(config));
         services.AddEngineGrains(config);
         var host = builder.Build();
         await host.Services.GetRequiredService<IStorageProvider>().InitializeAsync();
         await host.StartAsync();
         return new EngineHost(host);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

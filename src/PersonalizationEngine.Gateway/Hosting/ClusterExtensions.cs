@@ -1,4 +1,3 @@
-using System.Net;
 
 namespace PersonalizationEngine.Gateway.Hosting;
 
@@ -27,13 +26,7 @@ public static class ClusterExtensions
     {
         var value = section.GetValue<int?>(key) ?? fallback;
         if (value is < 0 or > 65535) throw new InvalidOperationException($"Cluster:{key} must be a port (0-65535), not {value}.");
-        return value == 0 ? FreePort() : value;
+        return value == 0 ? PersonalizationEngine.Grains.Hosting.LoopbackPorts.Free() : value;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
