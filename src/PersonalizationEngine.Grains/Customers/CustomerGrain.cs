@@ -163,12 +163,14 @@ public sealed partial class CustomerGrain(
     }
 
     /// <summary>
-    /// Writes the snapshot now and trims the journal it covers, keeping the stream's newest
-    /// <see cref="EngineOptions.UnmergeRetainEvents"/> entries for an unmerge (entries of batches not applied yet stay).
+    /// Writes the snapshot (when <see cref="EngineOptions.SnapshotEveryEvents"/> events arrived since the last one, or when
+    /// forced) and trims the journal it covers, keeping the stream's newest <see cref="EngineOptions.UnmergeRetainEvents"/>
+    /// entries for an unmerge (entries of batches not applied yet stay). Not due: nothing happens, so a caller can use the
+    /// call to wait for a snapshot already asked for (calls that do not interleave run in order).
     /// </summary>
     public async Task SnapshotAsync(bool force)
     {
-        if (!force && (_profile is null || _sinceSnapshot == 0 && State.Sealed is not null)) return;
+        if (!force && (_profile is null || _sinceSnapshot < _options.SnapshotEveryEvents)) return;
         if (Exists && !State.ChurnReminder) await ScheduleChurnRescoreAsync().ConfigureAwait(true); // customers from before reminders
         // What the snapshot includes is fixed before the write; batches applied while it is in flight stay in the journal.
         var covered = State.JournalSequence;
