@@ -20,7 +20,6 @@ after(async () => {
   await browser?.close();
   await engine?.stop();
 });
-});
 
 test('the offer follows the visitor, a click is recorded and the dashboard shows it', async () => {
   const page = await context.newPage();

@@ -21,7 +21,6 @@ after(async () => {
   await browser?.close();
   await engine?.stop();
 });
-});
 
 // Opens an operation, presses "Try it out", lets `fill` set the inputs, executes, and returns the live answer.
 async function tryOut(page, operationId, fill) {
