@@ -10,16 +10,21 @@ root=$(pwd)
 log() { printf '\n== %s\n' "$*"; }
 
 . tests/postgres.sh
+. tests/redis.sh
 
 cleanup() {
   status=$?
   stop_throwaway_postgres
+  stop_throwaway_redis
   exit $status
 }
 trap cleanup EXIT
 
 # ---------- PostgreSQL: a throwaway cluster ----------
 start_throwaway_postgres
+
+# ---------- Redis: Orleans cluster membership for the multi-node tests ----------
+start_throwaway_redis
 
 # ---------- Browser and SDK tests: Node packages and Chromium ----------
 if [ -f tests/e2e/package.json ]; then

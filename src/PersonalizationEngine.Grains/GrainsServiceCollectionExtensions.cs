@@ -54,12 +54,27 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.IHttpClientFactoryLike, PersonalizationEngine.Grains.Triggers.DefaultWebhookClientFactory>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>();
         services.TryAddSingleton<ReminderPoller>();
+        // Records every node caches, checked against the store in a cluster (Cluster:SyncInterval; off on one node).
+        services.TryAddSingleton(new PersonalizationEngine.Grains.Sharing.SharedRecordOptions
+        {
+            Interval = configuration.GetValue<TimeSpan?>("Cluster:SyncInterval")
+                ?? (string.Equals(configuration["Cluster:Provider"], "Redis", StringComparison.OrdinalIgnoreCase) ? TimeSpan.FromSeconds(1) : TimeSpan.Zero),
+        });
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Decisioning.DecisioningCatalog>().Offers);
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Decisioning.DecisioningCatalog>().Policies);
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Catalog.EngineSettings>().Segments);
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>().Triggers);
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>().DeadLetters);
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>().Outbox);
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Models.ChurnModelRegistry>());
+        services.TryAddSingleton<PersonalizationEngine.Grains.Sharing.SharedRecordWatcher>();
         services.TryAddSingleton<ActivationLimiter>();
         services.AddHostedService<PersonalizationEngine.Grains.Models.ModelLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Offers.PropensityCache>());
         services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<ReminderPoller>());
         services.AddHostedService(sp => sp.GetRequiredService<ActivationLimiter>());
+        services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Sharing.SharedRecordWatcher>());
         return services;
     }
 

@@ -164,6 +164,7 @@ internal sealed class KillableStorage(IStorageProvider inner) : IStorageProvider
     private sealed class KillableStates(KillableStorage owner, IGrainStateStore inner) : IGrainStateStore
     {
         public Task<StoredState?> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default) { owner.Check(); return inner.ReadAsync(grainType, key, cancellationToken); }
+        public Task<long> ReadVersionAsync(string grainType, string key, CancellationToken cancellationToken = default) { owner.Check(); return inner.ReadVersionAsync(grainType, key, cancellationToken); }
         public Task<long> WriteAsync(string grainType, string key, byte[] data, long expectedVersion, CancellationToken cancellationToken = default) { owner.Check(); return inner.WriteAsync(grainType, key, data, expectedVersion, cancellationToken); }
         public Task<bool> DeleteAsync(string grainType, string key, CancellationToken cancellationToken = default) { owner.Check(); return inner.DeleteAsync(grainType, key, cancellationToken); }
     }

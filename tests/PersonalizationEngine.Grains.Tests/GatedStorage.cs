@@ -50,6 +50,8 @@ internal sealed class GatedStates(IGrainStateStore inner, Func<Task> gate) : IGr
 {
     public Task<StoredState?> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.ReadAsync(grainType, key, cancellationToken);
 
+    public Task<long> ReadVersionAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.ReadVersionAsync(grainType, key, cancellationToken);
+
     public async Task<long> WriteAsync(string grainType, string key, byte[] data, long expectedVersion, CancellationToken cancellationToken = default)
     {
         if (grainType == "customer") await gate().WaitAsync(cancellationToken);

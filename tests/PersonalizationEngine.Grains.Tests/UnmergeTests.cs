@@ -163,6 +163,8 @@ public sealed class UnmergeTests
 
         public Task<StoredState?> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.States.ReadAsync(grainType, key, cancellationToken);
 
+        public Task<long> ReadVersionAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.States.ReadVersionAsync(grainType, key, cancellationToken);
+
         public Task<long> WriteAsync(string grainType, string key, byte[] data, long expectedVersion, CancellationToken cancellationToken = default)
         {
             if (grainType == "customer" && key == FailWriteOf)

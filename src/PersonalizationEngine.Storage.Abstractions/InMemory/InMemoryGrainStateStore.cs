@@ -16,6 +16,9 @@ public sealed class InMemoryGrainStateStore : IGrainStateStore
     public Task<StoredState?> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default) =>
         Task.FromResult(_records.TryGetValue((grainType, key), out var s) ? s : null);
 
+    public Task<long> ReadVersionAsync(string grainType, string key, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_records.TryGetValue((grainType, key), out var s) ? s.Version : 0);
+
     public Task<long> WriteAsync(string grainType, string key, byte[] data, long expectedVersion, CancellationToken cancellationToken = default)
     {
         var id = (grainType, key);
