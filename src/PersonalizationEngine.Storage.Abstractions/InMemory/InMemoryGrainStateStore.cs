@@ -44,6 +44,15 @@ public sealed class InMemoryGrainStateStore : IGrainStateStore
         return Task.FromResult(expectedVersion + 1);
     }
 
+    /// <summary>Moves a record's version on without changing its data (a writer claim), so earlier readers' writes fail.</summary>
+    internal void BumpVersion(string grainType, string key)
+    {
+        var id = (grainType, key);
+        while (_records.TryGetValue(id, out var current) && !_records.TryUpdate(id, current with { Version = current.Version + 1 }, current))
+        {
+        }
+    }
+
     public Task<bool> DeleteAsync(string grainType, string key, CancellationToken cancellationToken = default) =>
         Task.FromResult(_records.TryRemove((grainType, key), out _));
 }
