@@ -33,6 +33,8 @@ public static class GrainsServiceCollectionExtensions
             if (engine["ChurnRescoreInterval"] is { } rescore) o.ChurnRescoreInterval = TimeSpan.Parse(rescore, System.Globalization.CultureInfo.InvariantCulture);
             if (engine["UnmergeRetainEvents"] is { } retain) o.UnmergeRetainEvents = int.Parse(retain, System.Globalization.CultureInfo.InvariantCulture);
             if (engine["IdentityCacheSize"] is { } cacheSize) o.IdentityCacheSize = int.Parse(cacheSize, System.Globalization.CultureInfo.InvariantCulture);
+            o.Fencing = configuration.GetValue<bool?>("Cluster:Fencing")
+                ?? string.Equals(configuration["Cluster:Provider"], "Redis", StringComparison.OrdinalIgnoreCase);
         });
         services.AddOptions<ActorOptions>().Bind(configuration.GetSection(ActorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

@@ -17,7 +17,9 @@ public interface IStorageProvider : IAsyncDisposable
     /// membership change): atomically increments the stream's writer epoch and the version of the grain's state record,
     /// and returns the new epoch. From then on appends carrying an older epoch fail with <see cref="StaleWriterException"/>
     /// and state writes expecting an older version fail with <see cref="InconsistentStateException"/>; appends committing
-    /// while the claim runs are either visible to a read that follows it or refused. Read the state after claiming.
+    /// while the claim runs are either visible to a read that follows it or refused. Read the state after claiming. A grain
+    /// with no state record yet gets an empty one (zero-length data, version 1) so a stale writer's create fails too;
+    /// readers treat empty data as "no state yet".
     /// </summary>
     Task<long> ClaimWriterAsync(string grainType, string key, CancellationToken cancellationToken = default);
 

@@ -360,6 +360,17 @@ public abstract class StorageContractTests : IAsyncLifetime
         var other = NewKey("customer");
         await Provider.Journal.AppendAsync([Event(other, "o1", "o") with { Epoch = await Provider.ClaimWriterAsync("customer", other) }]);
         Assert.Equal(["a1", "b1", "c1"], (await ReadAllAsync(Provider.Journal, stream)).Select(e => e.EventId));
+
+        // A grain with no state yet: the claim creates an empty record, so a stale writer's create (version 0) fails.
+        var fresh = NewKey("customer");
+        await Provider.ClaimWriterAsync("customer", fresh);
+        var placeholder = await Provider.States.ReadAsync("customer", fresh);
+        Assert.Equal(1, placeholder!.Version);
+        Assert.Empty(placeholder.Data);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Provider.States.WriteAsync("customer", fresh, [5], 0));
+        await Provider.ClaimWriterAsync("customer", fresh);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Provider.States.WriteAsync("customer", fresh, [5], 1));
+        Assert.Equal(3, await Provider.States.WriteAsync("customer", fresh, [6], 2));
     }
 
     [Fact]

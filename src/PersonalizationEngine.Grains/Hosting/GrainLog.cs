@@ -40,4 +40,7 @@ internal static partial class GrainLog
 
     [LoggerMessage(2112, LogLevel.Warning, "Checking shared records against the store failed; copies stay as they are until the next check.")]
     public static partial void SharedRecordCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2113, LogLevel.Warning, "A {GrainType} activation lost its writer claim to a newer activation (membership change); it refuses work and deactivates.")]
+    public static partial void ActivationFenced(ILogger logger, string grainType);
 }

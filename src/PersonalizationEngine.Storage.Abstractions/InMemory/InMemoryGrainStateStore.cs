@@ -48,9 +48,7 @@ public sealed class InMemoryGrainStateStore : IGrainStateStore
     internal void BumpVersion(string grainType, string key)
     {
         var id = (grainType, key);
-        while (_records.TryGetValue(id, out var current) && !_records.TryUpdate(id, current with { Version = current.Version + 1 }, current))
-        {
-        }
+        _records.AddOrUpdate(id, static _ => new StoredState([], 1), static (_, current) => current with { Version = current.Version + 1 });
     }
 
     public Task<bool> DeleteAsync(string grainType, string key, CancellationToken cancellationToken = default) =>

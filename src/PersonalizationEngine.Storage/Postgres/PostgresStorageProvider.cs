@@ -115,7 +115,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
                 {
                     Parameters = { new NpgsqlParameter<string> { TypedValue = key } },
                 },
-                new NpgsqlBatchCommand($"UPDATE {QuotedSchema}.grain_state SET version = version + 1 WHERE grain_type = $1 AND grain_key = $2")
+                new NpgsqlBatchCommand($"INSERT INTO {QuotedSchema}.grain_state (grain_type, grain_key, data, version) VALUES ($1, $2, ''::bytea, 1) ON CONFLICT (grain_type, grain_key) DO UPDATE SET version = grain_state.version + 1")
                 {
                     Parameters = { new NpgsqlParameter<string> { TypedValue = grainType }, new NpgsqlParameter<string> { TypedValue = key } },
                 },

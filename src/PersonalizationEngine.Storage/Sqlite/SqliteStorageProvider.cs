@@ -119,7 +119,8 @@ public sealed class SqliteStorageProvider : IStorageProvider
         await using (var bump = connection.CreateCommand())
         {
             bump.Transaction = transaction;
-            bump.CommandText = "UPDATE grain_state SET version = version + 1 WHERE grain_type = $type AND grain_key = $key";
+            bump.CommandText = "INSERT INTO grain_state (grain_type, grain_key, data, version, updated_at) VALUES ($type, $key, x'', 1, $now) ON CONFLICT (grain_type, grain_key) DO UPDATE SET version = version + 1";
+            bump.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             bump.Parameters.AddWithValue("$type", grainType);
             bump.Parameters.AddWithValue("$key", key);
             await bump.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
