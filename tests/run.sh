@@ -38,6 +38,10 @@ fi
 log "dotnet test"
 dotnet test "$root/PersonalizationEngine.sln" -c Release "$@"
 
+# ---------- Cluster: three real nodes (Redis membership, PostgreSQL), one killed with SIGKILL per cycle ----------
+log "cluster failover: three nodes under mixed load, kill -9 per cycle (figures in tests/cluster/artifacts/failover.json)"
+bash tests/cluster/failover.sh 3 200
+
 # ---------- End-to-end: real SDKs and the browser, against the Release build dotnet test just made ----------
 if [ -f tests/e2e/package.json ]; then
   log "end-to-end tests (Segment and RudderStack SDKs, headless Chromium); screenshots in tests/e2e/artifacts/"

@@ -93,6 +93,8 @@ public static class ClusterExtensions
         var timing = section.GetSection("Membership").Get<ClusterTiming>() ?? new ClusterTiming();
         timing.Validate();
         silo.Configure<ClusterMembershipOptions>(timing.ApplyTo);
+        // A call to a node that died mid-call fails after this (Orleans' default is 30 s); the gateway answers 503.
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = timing.ResponseTimeout);
         return silo;
     }
 
@@ -129,6 +131,9 @@ public sealed class ClusterTiming
     /// <summary>How often a node writes its heartbeat into the table (used to skip long-dead nodes at start).</summary>
     public TimeSpan IAmAlivePublish { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a grain call waits for its answer before it fails (a request then gets 503 + Retry-After).</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     internal void Validate()
     {
         if (ProbeTimeout < TimeSpan.FromMilliseconds(200)) throw new InvalidOperationException("Cluster:Membership:ProbeTimeout must be at least 00:00:00.2.");
@@ -136,6 +141,7 @@ public sealed class ClusterTiming
         if (DeathVotes < 1) throw new InvalidOperationException("Cluster:Membership:DeathVotes must be at least 1.");
         if (TableRefresh < TimeSpan.FromMilliseconds(500)) throw new InvalidOperationException("Cluster:Membership:TableRefresh must be at least 00:00:00.5.");
         if (IAmAlivePublish < TimeSpan.FromSeconds(1)) throw new InvalidOperationException("Cluster:Membership:IAmAlivePublish must be at least 00:00:01.");
+        if (ResponseTimeout < TimeSpan.FromSeconds(1)) throw new InvalidOperationException("Cluster:Membership:ResponseTimeout must be at least 00:00:01.");
     }
 
     internal void ApplyTo(ClusterMembershipOptions o)
