@@ -93,6 +93,9 @@ public sealed class ClusterTests : IAsyncLifetime
         return started.Elapsed;
     }
 
+    private static async Task<string> QueryKeyAsync(ClusterNode node) =>
+        JsonNode.Parse(await (await node.Client().PostAsync("/api/v1/keys", Json("""{"name":"q","scopes":["query"]}"""))).Content.ReadAsStringAsync())!["key"]!.GetValue<string>();
+
     private static async Task<int> ActiveSilosAsync(ClusterNode node) =>
         (await node.Service<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count;
 
@@ -122,6 +125,12 @@ public sealed class ClusterTests : IAsyncLifetime
         var onA = a.Service<PersonalizationEngine.Grains.Hosting.ActivationCounter>().Count;
         var onB = b.Service<PersonalizationEngine.Grains.Hosting.ActivationCounter>().Count;
         Assert.Equal(users.Count, onA + onB);
+        // Operators see the same through the API: both nodes active, the customers each holds; admin scope only.
+        var view = JsonNode.Parse(await b.Client().GetStringAsync("/api/v1/cluster"))!;
+        Assert.Equal(2, view["activeNodes"]!.GetValue<int>());
+        Assert.Equal(users.Count, view["nodes"]!.AsArray().Sum(n => n!["customers"]!.GetValue<int>()));
+        Assert.Single(view["nodes"]!.AsArray(), n => n!["thisNode"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await b.Client(await QueryKeyAsync(b)).GetAsync("/api/v1/cluster")).StatusCode);
 
         // The node holding most customers leaves: they come back on the other one with everything acknowledged.
         var (leaving, staying) = onA >= onB ? (a, b) : (b, a);
@@ -134,6 +143,7 @@ public sealed class ClusterTests : IAsyncLifetime
             Assert.Equal(2, profile["eventCount"]!.GetValue<int>());
         }
         Assert.Equal(users.Count, staying.Service<PersonalizationEngine.Grains.Hosting.ActivationCounter>().Count);
+        Assert.Equal(1, JsonNode.Parse(await staying.Client().GetStringAsync("/api/v1/cluster"))!["activeNodes"]!.GetValue<int>());
     }
 
     [Fact]

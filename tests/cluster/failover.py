@@ -142,10 +142,30 @@ for cycle in range(a.cycles):
     subprocess.run(a.kill_cmd.format(i=victim), shell=True, check=True)
     with alive_lock:
         alive.discard(victim)
+    answers_started = time.time()
+    declared = [None]
+    def watch_membership():
+        # When the survivors' membership no longer counts the killed node as active (Orleans declared it dead).
+        while time.time() - killed_at < 30:
+            try:
+                s, body, _ = request(live_nodes()[0], "GET", "/api/v1/cluster")
+                if s == 200 and json.loads(body)["activeNodes"] == len(nodes) - 1:
+                    declared[0] = time.time() - killed_at
+                    return
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.05)
+    watcher = threading.Thread(target=watch_membership)
+    watcher.start()
     recovered, missing = answers_everywhere(30)
-    cycles.append({"cycle": cycle + 1, "killed": victim, "recovered_s": None if recovered is None else round(recovered, 2), "unanswered": missing})
-    print(f"cycle {cycle + 1}: killed node {victim}; every customer answered again after "
-          f"{'-' if recovered is None else f'{recovered:.2f} s'}", flush=True)
+    watcher.join()
+    if recovered is not None:
+        recovered += answers_started - killed_at
+    cycles.append({"cycle": cycle + 1, "killed": victim, "declared_dead_s": None if declared[0] is None else round(declared[0], 2),
+                   "recovered_s": None if recovered is None else round(recovered, 2), "unanswered": missing})
+    print(f"cycle {cycle + 1}: killed node {victim}; declared dead after "
+          f"{'-' if declared[0] is None else f'{declared[0]:.2f} s'}; every customer answered again after "
+          f"{'-' if recovered is None else f'{recovered:.2f} s'} (from the kill)", flush=True)
     subprocess.run(a.start_cmd.format(i=victim), shell=True, check=True)
     subprocess.run(a.ready_cmd.format(i=victim), shell=True, check=True)
     with alive_lock:
@@ -176,7 +196,7 @@ print(f"customers {len(customers)}, events acknowledged {stats['events']} in {st
       f"({stats['retries']} retries of refused batches), decisions {stats['nbo']} ({stats['nbo_errors']} answered 5xx)")
 print("responses by status: " + ", ".join(f"{k}: {v}" for k, v in sorted(stats["status"].items())))
 for c in cycles:
-    print(f"  cycle {c['cycle']}: node {c['killed']} killed -> all customers answering after {c['recovered_s']} s")
+    print(f"  cycle {c['cycle']}: node {c['killed']} killed -> declared dead after {c['declared_dead_s']} s, all customers answering after {c['recovered_s']} s")
 print(f"acknowledged events lost: {lost}; applied twice: {doubled}")
 if bad: print("mismatches (customer, expected, got):", bad[:10])
 if a.json:

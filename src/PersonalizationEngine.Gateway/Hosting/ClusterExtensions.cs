@@ -62,18 +62,19 @@ public static class ClusterExtensions
         }
 
         silo.UseRedisClustering(o => o.ConfigurationOptions = redisOptions);
+        // The configured ids; under Kubernetes hosting the pod's ORLEANS_CLUSTER_ID / ORLEANS_SERVICE_ID win (set after).
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = clusterId;
+            o.ServiceId = serviceId;
+        });
         if (section.GetValue("Kubernetes", false))
         {
-            // Pod IP, pod name and the cluster/service ids from the pod's labels; membership stays in Redis.
+            // Pod IP and name from the downward API (ports 11111/30000); membership stays in Redis.
             silo.UseKubernetesHosting();
         }
         else
         {
-            silo.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = clusterId;
-                o.ServiceId = serviceId;
-            });
             var siloPort = Port(section, "SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
             var gatewayPort = Port(section, "GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
             var advertised = section["AdvertisedAddress"];

@@ -226,6 +226,7 @@ public static class EngineHostingExtensions
         api.MapSegmentsApi();
         api.MapTriggersApi();
         api.MapStatsApi();
+        api.MapClusterApi();
         api.MapDecisionsApi();
         if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled) Demo.DemoSetup.Map(app);
         return app;
