@@ -34,4 +34,10 @@ internal static partial class GrainLog
 
     [LoggerMessage(2110, LogLevel.Warning, "Decision counts of the last second could not be handed to the offer grains at shutdown.")]
     public static partial void DecisionCountsLost(ILogger logger, Exception exception);
+
+    [LoggerMessage(2111, LogLevel.Warning, "Scheduling a customer's reward reminder failed; the next impression, decision or deactivation schedules it again.")]
+    public static partial void RewardReminderFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2112, LogLevel.Warning, "A customer's parked pending decisions could not be opened; they are dropped (their impressions teach nothing).")]
+    public static partial void PendingRestoreFailed(ILogger logger, Exception exception);
 }
