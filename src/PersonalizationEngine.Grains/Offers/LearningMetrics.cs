@@ -19,9 +19,9 @@ public sealed class LearningMetrics : IDisposable
     {
         // A meter per host (IMeterFactory) when there is one, so test hosts never share callbacks.
         _meter = meters?.Create("PersonalizationEngine.Learning") ?? new Meter("PersonalizationEngine.Learning");
-        _meter.CreateObservableGauge("pe_rewards_pending", () => Interlocked.Read(ref _rewardsPending), "impressions",
+        _meter.CreateObservableGauge("pe_rewards_pending", () => Interlocked.Read(ref _rewardsPending), "{impressions}",
             "Shown offers waiting for a click or acceptance in this node's customer grains (each becomes reward 0 when its wait ends).");
-        _meter.CreateObservableCounter("pe_decisions_explored", () => Interlocked.Read(ref _explored), "decisions",
+        _meter.CreateObservableCounter("pe_decisions_explored", () => Interlocked.Read(ref _explored), "{decisions}",
             "Decisions on this node whose lead offer was not the one the estimates alone would have led with.");
         _meter.CreateObservableGauge("pe_exploration_share", () => Share(_offers?.Invoke().Select(o => o.Counters) ?? []), "1",
             "Share of all decisions that explored (every offer's counters).");
@@ -29,7 +29,7 @@ public sealed class LearningMetrics : IDisposable
             new Measurement<double>(OfferKpis.ExplorationShare(o.Counters), new KeyValuePair<string, object?>("offer", o.OfferId))), "1",
             "Share of the decisions an offer led that explored, by offer.");
         _meter.CreateObservableCounter("pe_rewards_ignored", () => (_offers?.Invoke() ?? []).Select(o =>
-            new Measurement<long>(o.Counters.Ignored, new KeyValuePair<string, object?>("offer", o.OfferId))), "impressions",
+            new Measurement<long>(o.Counters.Ignored, new KeyValuePair<string, object?>("offer", o.OfferId))), "{impressions}",
             "Impressions that got no answer within the reward wait and taught reward 0, by offer.");
     }
 
