@@ -35,5 +35,7 @@ echo "engine $url (commit $(git rev-parse --short HEAD)), context: ${#context[@]
 status=0
 PE_ADMIN_KEY=$key pe bandit live --scenario "$scenario" --url "$url" --logs "$logs" "$@" || status=$?
 echo "learning metrics at the end:"
-curl -fs -H "Authorization: Bearer $key" "$url/metrics" | grep -E '^pe_(rewards_pending|exploration_share|decisions_per_second|rewards_ignored_total|decisions_explored)' | head -20 || true
+curl -fs -H "Authorization: Bearer $key" "$url/metrics" >"$data/metrics.txt" || true
+grep -E '^pe_(rewards_pending|exploration_share|decisions_explored)' "$data/metrics.txt" || true
+awk '/^pe_rewards_ignored_total/ {s += $NF} END {print "pe_rewards_ignored_total (all offers) " s}' "$data/metrics.txt"
 exit $status
