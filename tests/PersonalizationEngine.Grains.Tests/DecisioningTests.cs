@@ -275,6 +275,11 @@ public sealed class DecisioningTests
         // Cold offers are drawn from a wide posterior: in 60 decisions every one of the 6 leads at least once
         // (a uniform pick misses one with probability below 6 × (5/6)^60 ≈ 1e-4; Thompson keeps trying the less known).
         Assert.Equal(ids, led.Keys.Order());
+        // Decisions taken to learn are counted per offer (the offer stats' explorationShare).
+        await EventuallyAsync(cache, () => ids.Sum(id => cache.CountersOf(id).Decisions) == 60, "every decision counted");
+        var explored = ids.Sum(id => cache.CountersOf(id).Explored);
+        Assert.InRange(explored, 1, 59);
+        Assert.All(ids, id => Assert.InRange(OfferKpis.ExplorationShare(cache.CountersOf(id)), 0, 1));
     }
 
     [Fact]
