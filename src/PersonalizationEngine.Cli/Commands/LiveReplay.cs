@@ -194,6 +194,7 @@ internal sealed class LiveReplay(HttpClient http, IAnsiConsole console)
         var elapsed = watch.Elapsed;
 
         output.WriteLine();
+        output.WriteLine();
         output.WriteLine($"Synthetic population through the live engine: {decisions:N0} decisions for {customers:N0} customers in {elapsed.TotalSeconds:N0} s ({decisions / elapsed.TotalSeconds:N0} decisions/s, {concurrency} clients).");
         output.WriteLine($"Known values per decision: optimal policy {population.OptimalValue:P2}, best single offer ({population.BestFixed}) {population.FixedValue(population.BestFixed):P2}, uniform random {population.RandomValue:P2}.");
         var table = new Table().AddColumns("decisions", "engine CTR [[95% CI]]", "expected reward of its picks", "% of optimal", "optimal pick", "picks per offer");
@@ -274,6 +275,7 @@ internal sealed class LiveReplay(HttpClient http, IAnsiConsole console)
         var best = perItem.MaxBy(x => (x.Clicks + 0.5) / (x.Shown + 1.0));
         var bestCtr = Intervals.Wilson(best.Clicks, best.Shown);
         var lift = Intervals.Ratio(hits.Sum(i => rows[i].Click), Math.Max(1, hits.Count), rows.Sum(r => r.Click), rows.Count);
+        output.WriteLine();
         output.WriteLine();
         output.WriteLine($"Open Bandit random log replayed through the live engine in {watch.Elapsed.TotalSeconds:N0} s ({rows.Count / watch.Elapsed.TotalSeconds:N0} rows/s):");
         output.WriteLine($"  engine policy (replay estimate) CTR {policy.Value:P3} [{policy.Lower:P3}, {policy.Upper:P3}] on {hits.Count:N0} matched rows ({hits.Sum(i => rows[i].Click)} clicks); {rows.Count - hits.Count:N0} rows skipped");
