@@ -269,6 +269,7 @@ public sealed partial class CustomerGrain
         SettleDueRewards(now);
         var parked = new List<ParkedDecision>();
         var awaiting = 0;
+        var due = NextRewardDue();
         for (var i = 0; i < _pending.Count; i++)
         {
             ref var p = ref _pending[i];
@@ -287,10 +288,7 @@ public sealed partial class CustomerGrain
         }
         State.Pending = CustomerDataProtector.Seal(_dataKey, Key, JsonSerializer.SerializeToUtf8Bytes(parked, PendingJsonContext.Default.ListParkedDecision));
         MarkDirty();
-        if (parked.Where(d => !d.Settled).Select(d => (DateTimeOffset?)d.RewardDue).Min() is { } due)
-        {
-            await UpsertRewardReminderAsync(due).ConfigureAwait(true);
-        }
+        if (due is { } at) await UpsertRewardReminderAsync(at).ConfigureAwait(true);
     }
 
     /// <summary>On activation: the decisions parked when the customer last went idle come back (see <see cref="ParkPendingAsync"/>).</summary>
@@ -314,6 +312,10 @@ public sealed partial class CustomerGrain
             propensities.Metrics.AddPendingRewards(p.Unanswered);
         }
         _rewardReminderAt = NextRewardDue(); // scheduled when they were parked
+        // In memory again: the stored copy is dropped with the next write (a snapshot or the next deactivation); a crash
+        // before that write brings them back once more, so an impression settled in between could teach its 0 twice.
+        State.Pending = null;
+        MarkDirty();
     }
 
     /// <summary>Erasure and merges: the decisions go with the profile.</summary>
