@@ -67,6 +67,9 @@ public static class Arbitrator
     public const string Suitability = "suitability";
     public const string ContactPolicyStage = "contact_policy";
 
+    /// <summary>The smallest propensity an offer ranks with (a Thompson draw can fall below 0).</summary>
+    public const double MinPropensity = 1e-4;
+
     private static readonly HashSet<string> Outbound = new(StringComparer.Ordinal) { "email", "sms", "push" };
 
     public static Decision Decide(DecisionRequest r)
@@ -85,14 +88,15 @@ public static class Arbitrator
         {
             var offer = r.Offers[o];
             if (!Passes(offer, r, trace)) continue;
-            var propensity = Math.Clamp(r.Propensity(offer.OfferId), 0, 1);
+            // Never exactly 0: a draw or estimate below the floor still ranks by value × lever instead of tying.
+            var propensity = Math.Clamp(r.Propensity(offer.OfferId), MinPropensity, 1);
             var weight = WeightOf(r, offer.OfferId);
             var worth = weight * (double)offer.Definition.Value * offer.Definition.Lever;
             var tie = random.NextDouble();
             ranked.Add((offer, propensity * worth, propensity, weight, tie));
             if (r.Estimate is { } estimate)
             {
-                var mean = Math.Clamp(estimate(offer.OfferId), 0, 1) * worth;
+                var mean = Math.Clamp(estimate(offer.OfferId), MinPropensity, 1) * worth;
                 if (mean > greedyScore || (mean == greedyScore && tie > greedyTie)) (greedy, greedyScore, greedyTie) = (offer.OfferId, mean, tie);
             }
         }
