@@ -21,7 +21,8 @@ public sealed record DecisionView(
     [property: Id(1)] string? ProfileId,
     [property: Id(2)] bool Control,
     [property: Id(3)] IReadOnlyList<OfferScore> Offers,
-    [property: Id(4)] IReadOnlyList<RuleOutcome> Trace);
+    [property: Id(4)] IReadOnlyList<RuleOutcome> Trace,
+    [property: Id(5)] bool Explored = false);
 
 /// <summary>What a customer grain reports about an offer.</summary>
 [GenerateSerializer, Alias("pe.OfferSignal")]
@@ -31,7 +32,7 @@ public enum OfferSignal
     Click,
     Accept,
     Reject,
-    /// <summary>Shown, and no click or acceptance within the feedback window.</summary>
+    /// <summary>Shown, and no click or acceptance within the reward wait (<c>Decisioning:RewardWait</c>): reward 0.</summary>
     Ignored,
     Conversion,
 }

@@ -16,6 +16,10 @@ public interface IOfferModelGrain : IGrainWithStringKey
     [Alias("decisions")]
     Task RecordDecisionsAsync(long count);
 
+    /// <summary>Decisions this offer led since the node's last hand-over, and how many of them explored.</summary>
+    [Alias("leads")]
+    Task RecordLeadsAsync(long decisions, long explored);
+
     /// <summary>Counts a signal and, for outcomes with a context, learns. One-way: a decision or an ingest never waits on it.</summary>
     [OneWay, Alias("record")]
     Task RecordAsync(OfferFeedback feedback);

@@ -51,6 +51,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PersonalizationEngine.Grains.Stats.EngineStats>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.TriggerBus>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Decisioning.DecisioningCatalog>();
+        services.TryAddSingleton<PersonalizationEngine.Grains.Offers.LearningMetrics>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Offers.PropensityCache>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Decisioning.DecisionService>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.IHttpClientFactoryLike, PersonalizationEngine.Grains.Triggers.DefaultWebhookClientFactory>();

@@ -253,6 +253,9 @@ public sealed class DataApiTests : IClassFixture<DataApiTests.Engine>
         Assert.Equal(1, kpi.GetProperty("impressions").GetInt64());
         Assert.Equal(1, kpi.GetProperty("clicks").GetInt64());
         Assert.Equal(1.0, kpi.GetProperty("ctr").GetDouble());
+        // The only eligible offer is never an exploration: the estimates alone would lead with it too.
+        Assert.Equal(0, kpi.GetProperty("explorationShare").GetDouble());
+        Assert.Equal(0, kpi.GetProperty("ignored").GetInt64());
         var stats = await Body(await admin.GetAsync("/api/v1/stats"));
         Assert.Contains(stats.GetProperty("offers").EnumerateArray(), o => o.GetProperty("offerId").GetString() == "nbo-free-shipping");
         Assert.True(stats.GetProperty("decisionsTotal").GetInt64() >= 3);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace PersonalizationEngine.Gateway.Tests;
 
 /// <summary>Issue 17: a wrong configuration value stops the start with a message naming its key (and never quoting a secret).</summary>
@@ -23,6 +25,13 @@ public sealed class OptionsValidationTests
     [InlineData("RateLimits:PermitsPerSecond", "0")]
     [InlineData("Decisioning:ControlShare", "1.5")]
     [InlineData("Decisioning:ControlShare", "lots")]
+    [InlineData("Decisioning:RewardWait", "-00:01:00")]
+    [InlineData("Decisioning:RewardWait", "soon")]
+    [InlineData("Decisioning:RewardWaitByChannel:fax", "00:10:00")]
+    [InlineData("Decisioning:RewardWaitByChannel:email", "00:00:00")]
+    [InlineData("Decisioning:ExplorationPolicy", "greedy")]
+    [InlineData("Decisioning:Context:Attributes:0:Kind", "colour")]
+    [InlineData("Decisioning:Context:Attributes:0:Buckets", "1000")]
     [InlineData("Engine:SnapshotEveryEvents", "0")]
     [InlineData("Engine:SnapshotEveryEvents", "often")]
     [InlineData("Engine:ChurnRescoreInterval", "-00:01:00")]
@@ -63,10 +72,21 @@ public sealed class OptionsValidationTests
     [Fact]
     public async Task Valid_values_start_and_are_used()
     {
-        using var engine = new SqliteEngineFactory(new Dictionary<string, string> { ["Limits:MaxRequestBodyBytes"] = "2048", ["Decisioning:ControlShare"] = "0" });
+        using var engine = new SqliteEngineFactory(new Dictionary<string, string>
+        {
+            ["Limits:MaxRequestBodyBytes"] = "2048", ["Decisioning:ControlShare"] = "0",
+            ["Decisioning:RewardWait"] = "00:05:00", ["Decisioning:RewardWaitByChannel:email"] = "3.00:00:00", ["Decisioning:ExplorationPolicy"] = "linucb",
+            ["Decisioning:Context:Attributes:0:Name"] = "history_segment", ["Decisioning:Context:Attributes:0:Values:0"] = "new",
+        });
         var c = engine.CreateClient();
         c.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DataApiTests.Admin);
         var r = await c.PostAsync("/api/v1/events", new StringContent(new string(' ', 4096)));
         Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
+        var catalog = engine.Services.GetRequiredService<PersonalizationEngine.Grains.Decisioning.DecisioningCatalog>();
+        Assert.Equal(TimeSpan.FromMinutes(5), catalog.RewardWaitOf("web"));
+        Assert.Equal(TimeSpan.FromDays(3), catalog.RewardWaitOf("email"));
+        Assert.Equal(TimeSpan.FromMinutes(5), catalog.RewardWaitOf("store"));
+        Assert.Equal(PersonalizationEngine.Learning.Bandits.ExplorationPolicy.LinUcb, catalog.ExplorationPolicy);
+        Assert.Equal(11 + 2, catalog.Encoder.Dimension);
     }
 }

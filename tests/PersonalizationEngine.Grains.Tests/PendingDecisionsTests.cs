@@ -27,7 +27,7 @@ public sealed class PendingDecisionsTests
 
         Assert.Equal(4, pending.Count);
         Assert.Equal(["offer-3", "offer-4", "offer-5", "offer-6"], Enumerable.Range(0, 4).Select(i => pending[i].LeadOffer));
-        Assert.Equal(Context(3), pending[0].Context.ToArray());
+        Assert.Equal(Context(3), pending[0].ContextArray());
         Assert.Equal(T0.AddMinutes(6), pending[3].At);
     }
 
@@ -83,5 +83,46 @@ public sealed class PendingDecisionsTests
         Assert.Equal("a", pending[0].LeadOffer);
         Assert.Null(pending[1].LeadOffer);
         Assert.True(pending[1].Control);
+    }
+
+    [Fact]
+    public void When_full_a_decision_never_shown_makes_room_before_any_shown_one()
+    {
+        var pending = new PendingDecisions(3);
+        pending.Add(Decision(1));
+        pending[0].Impressed = ["offer-1"];
+        pending.Add(Decision(2)); // never shown
+        pending.Add(Decision(3));
+        pending[2].Impressed = ["offer-3"];
+
+        Assert.False(pending.Add(Decision(4), out _));
+        Assert.Equal(["offer-1", "offer-3", "offer-4"], Enumerable.Range(0, pending.Count).Select(i => pending[i].LeadOffer));
+    }
+
+    [Fact]
+    public void When_every_decision_was_shown_the_oldest_leaves_and_is_handed_back_with_its_open_rewards()
+    {
+        var pending = new PendingDecisions(2);
+        pending.Add(Decision(1));
+        pending[0].Impressed = ["offer-1", "extra"];
+        pending[0].Answered = ["extra"];
+        pending.Add(Decision(2));
+        pending[1].Impressed = ["offer-2"];
+
+        Assert.True(pending.Add(Decision(3), out var evicted));
+        Assert.Equal("offer-1", evicted.LeadOffer);
+        Assert.Equal(1, evicted.Unanswered); // "extra" was answered; "offer-1" still waits for its reward
+        Assert.Equal(Context(1), evicted.ContextArray());
+        Assert.Equal(["offer-2", "offer-3"], Enumerable.Range(0, pending.Count).Select(i => pending[i].LeadOffer));
+    }
+
+    [Fact]
+    public void A_context_longer_than_the_inline_store_is_kept_whole()
+    {
+        double[] context = [.. Enumerable.Range(0, 40).Select(i => i / 7.0)];
+        var pending = new PendingDecisions(2);
+        pending.Add(new PendingDecision("d", ["a"], context, T0, control: false));
+        Assert.Equal(context, pending[0].ContextArray());
+        Assert.Equal(40, pending[0].ContextLength);
     }
 }

@@ -14,8 +14,21 @@ public sealed record DecisionRequest
     public required IReadOnlyList<CompiledOffer> Offers { get; init; }
     public IReadOnlyList<ContactPolicy> Policies { get; init; } = [];
     public ContactHistory History { get; init; } = new();
-    /// <summary>Learned propensity (0..1, exploration included) of an offer for this customer in this context.</summary>
+    /// <summary>
+    /// The propensity to rank by (0..1, exploration included: a Thompson draw, an upper bound or an ε-greedy value) of an
+    /// offer for this customer in this context.
+    /// </summary>
     public required Func<string, double> Propensity { get; init; }
+    /// <summary>
+    /// The posterior-mean propensity, without exploration. When given, the decision tells whether its lead offer differs
+    /// from the one the estimates alone would lead with (<see cref="Decision.Explored"/>).
+    /// </summary>
+    public Func<string, double>? Estimate { get; init; }
+    /// <summary>
+    /// Breaks ties between equal priorities (cold-start offers all tie): at random, so no offer id is favoured. Null uses
+    /// <see cref="System.Random.Shared"/>.
+    /// </summary>
+    public Random? Random { get; init; }
     /// <summary>Context weights: keys <c>offerId</c>, <c>placement</c> or <c>channel</c> (first found wins); default 1.</summary>
     public IReadOnlyDictionary<string, double>? ContextWeights { get; init; }
     /// <summary>Impressions and acceptances so far per offer (for budget caps).</summary>
@@ -37,12 +50,14 @@ public sealed record OfferScore(string OfferId, double Score, double Propensity,
 /// <summary>Why an offer passed or left at one stage.</summary>
 public sealed record RuleOutcome(string OfferId, string Stage, string Rule, bool Passed, string Detail);
 
-public sealed record Decision(string DecisionId, bool Control, IReadOnlyList<OfferScore> Offers, IReadOnlyList<RuleOutcome> Trace);
+/// <param name="Explored">The lead offer is not the one the posterior means alone would lead with: a decision taken to learn.</param>
+public sealed record Decision(string DecisionId, bool Control, IReadOnlyList<OfferScore> Offers, IReadOnlyList<RuleOutcome> Trace, bool Explored = false);
 
 /// <summary>
 /// Next-best-offer arbitration in the Pega style: each offer must pass eligibility, applicability,
 /// suitability and the contact policy; the survivors are ranked by
-/// priority = propensity × context weight × business value × lever. Deterministic for given inputs, and the
+/// priority = propensity × context weight × business value × lever. Equal priorities are ordered at random (the
+/// request's <see cref="DecisionRequest.Random"/>), never by id; otherwise deterministic for given inputs, and the
 /// trace names every rule that passed or excluded every offer.
 /// </summary>
 public static class Arbitrator
@@ -51,6 +66,9 @@ public static class Arbitrator
     public const string Applicability = "applicability";
     public const string Suitability = "suitability";
     public const string ContactPolicyStage = "contact_policy";
+
+    /// <summary>The smallest propensity an offer ranks with (a Thompson draw can fall below 0).</summary>
+    public const double MinPropensity = 1e-4;
 
     private static readonly HashSet<string> Outbound = new(StringComparer.Ordinal) { "email", "sms", "push" };
 
@@ -62,21 +80,32 @@ public static class Arbitrator
             trace.Add(new RuleOutcome("*", "control", "control group", false, "This decision is in the control group: no offer, to measure uplift."));
             return new Decision(r.DecisionId, true, [], trace);
         }
-        var ranked = new List<(CompiledOffer Offer, double Score, double Propensity, double Weight)>(r.Offers.Count);
+        var random = r.Random ?? Random.Shared;
+        var ranked = new List<(CompiledOffer Offer, double Score, double Propensity, double Weight, double TieBreak)>(r.Offers.Count);
+        string? greedy = null;
+        double greedyScore = double.NegativeInfinity, greedyTie = 0;
         for (var o = 0; o < r.Offers.Count; o++)
         {
             var offer = r.Offers[o];
             if (!Passes(offer, r, trace)) continue;
-            var propensity = Math.Clamp(r.Propensity(offer.OfferId), 0, 1);
+            // Never exactly 0: a draw or estimate below the floor still ranks by value × lever instead of tying.
+            var propensity = Math.Clamp(r.Propensity(offer.OfferId), MinPropensity, 1);
             var weight = WeightOf(r, offer.OfferId);
-            ranked.Add((offer, propensity * weight * (double)offer.Definition.Value * offer.Definition.Lever, propensity, weight));
+            var worth = weight * (double)offer.Definition.Value * offer.Definition.Lever;
+            var tie = random.NextDouble();
+            ranked.Add((offer, propensity * worth, propensity, weight, tie));
+            if (r.Estimate is { } estimate)
+            {
+                var mean = Math.Clamp(estimate(offer.OfferId), MinPropensity, 1) * worth;
+                if (mean > greedyScore || (mean == greedyScore && tie > greedyTie)) (greedy, greedyScore, greedyTie) = (offer.OfferId, mean, tie);
+            }
         }
-        ranked.Sort(static (x, y) => y.Score.CompareTo(x.Score) is var c && c != 0 ? c : string.CompareOrdinal(x.Offer.OfferId, y.Offer.OfferId));
+        ranked.Sort(static (x, y) => y.Score.CompareTo(x.Score) is var c && c != 0 ? c : y.TieBreak.CompareTo(x.TieBreak));
         var take = Math.Min(ranked.Count, Math.Max(0, r.Limit));
         var best = new List<OfferScore>(take);
         for (var i = 0; i < take; i++)
         {
-            var (offer, score, propensity, weight) = ranked[i];
+            var (offer, score, propensity, weight, _) = ranked[i];
             var d = offer.Definition;
             var value = (double)d.Value;
             // Reasons are text for people: built for the offers returned only.
@@ -89,7 +118,8 @@ public static class Arbitrator
             ];
             best.Add(new OfferScore(offer.OfferId, score, propensity, weight, value, d.Lever, reasons));
         }
-        return new Decision(r.DecisionId, false, best, trace);
+        var explored = greedy is not null && best.Count > 0 && !string.Equals(best[0].OfferId, greedy, StringComparison.Ordinal);
+        return new Decision(r.DecisionId, false, best, trace, explored);
     }
 
     private static double WeightOf(DecisionRequest r, string offerId)

@@ -11,11 +11,23 @@ public sealed class OfferCounters
     public long Conversions { get; set; }
     public decimal Revenue { get; set; }
 
+    /// <summary>Decisions led by this offer although the estimates alone would have led with another: taken to learn.</summary>
+    public long Explored { get; set; }
+
+    /// <summary>Impressions with no click or acceptance within the reward wait: each taught the model reward 0.</summary>
+    public long Ignored { get; set; }
+
     public void Add(OfferCounters o)
     {
         Decisions += o.Decisions; Impressions += o.Impressions; Clicks += o.Clicks; Accepts += o.Accepts;
-        Rejects += o.Rejects; Conversions += o.Conversions; Revenue += o.Revenue;
+        Rejects += o.Rejects; Conversions += o.Conversions; Revenue += o.Revenue; Explored += o.Explored; Ignored += o.Ignored;
     }
+
+    public OfferCounters Copy() => new()
+    {
+        Decisions = Decisions, Impressions = Impressions, Clicks = Clicks, Accepts = Accepts, Rejects = Rejects,
+        Conversions = Conversions, Revenue = Revenue, Explored = Explored, Ignored = Ignored,
+    };
 }
 
 /// <summary>A rate with its Wilson 95% interval.</summary>
@@ -44,6 +56,9 @@ public static class OfferKpis
     public static Rate Ctr(OfferCounters c) => Wilson(c.Clicks, c.Impressions);
 
     public static Rate Cvr(OfferCounters c) => Wilson(c.Conversions, c.Decisions);
+
+    /// <summary>Share of the decisions this offer led that were exploration (0 before any decision).</summary>
+    public static double ExplorationShare(OfferCounters c) => c.Decisions > 0 ? Math.Clamp((double)c.Explored / c.Decisions, 0, 1) : 0;
 
     /// <summary>Difference of conversion rates with its 95% interval; null while either arm has no decisions.</summary>
     public static (double Uplift, double Low, double High)? Uplift(OfferCounters treatment, OfferCounters control)

@@ -27,6 +27,7 @@ public sealed partial class FeatureState
                 if (LastPurchaseAt is null || t > LastPurchaseAt) LastPurchaseAt = t;
                 if (CartUpdatedAt is null || t >= CartUpdatedAt) { CartItems = 0; CartValue = 0; CartUpdatedAt = t; }
                 AddAffinities(e, o, weight: 3);
+                AddPurchases(e, o);
                 break;
             case EventTypes.Refund:
                 Refunds++;
@@ -105,6 +106,16 @@ public sealed partial class FeatureState
         SessionStart = t;
         SessionLast = t;
         SessionPages = isPage ? 1 : 0;
+    }
+
+    private void AddPurchases(CustomerEvent e, FeatureOptions o)
+    {
+        var p = e.Properties;
+        if (p.String("category") is { } c) (Purchases ??= new()).Add(c, e.Timestamp, 1, o.AffinityHalfLifeDays, o.AffinityTopK);
+        foreach (var item in p.Items ?? [])
+        {
+            if (item.Category is { } ic) (Purchases ??= new()).Add(ic, e.Timestamp, 1, o.AffinityHalfLifeDays, o.AffinityTopK);
+        }
     }
 
     private void AddAffinities(CustomerEvent e, FeatureOptions o, double weight)

@@ -75,6 +75,7 @@ public sealed partial class FeatureState
         // Per key, so rules can ask "likes shoes?" ({"feature":"category_affinity.shoes","op":">","value":0}).
         foreach (var s in Categories.Scores) f["category_affinity." + s.Key] = Categories.ValueAt(s.Key, asOf, o.AffinityHalfLifeDays);
         foreach (var s in Brands.Scores) f["brand_affinity." + s.Key] = Brands.ValueAt(s.Key, asOf, o.AffinityHalfLifeDays);
+        foreach (var s in Purchases?.Scores ?? []) f["category_purchases." + s.Key] = Purchases!.ValueAt(s.Key, asOf, o.AffinityHalfLifeDays);
         return f;
     }
 }

@@ -80,6 +80,7 @@ public sealed partial class FeatureState
         }
         if (TryWindowFeature(name, asOf, out value)) return true;
         if (TryAffinity(name, "category_affinity.", Categories, asOf, o, out value)) return true;
+        if (Purchases is { } bought && TryAffinity(name, "category_purchases.", bought, asOf, o, out value)) return true;
         return TryAffinity(name, "brand_affinity.", Brands, asOf, o, out value);
     }
 

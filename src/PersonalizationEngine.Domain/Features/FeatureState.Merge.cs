@@ -30,6 +30,7 @@ public sealed partial class FeatureState
         }
         MergeAffinity(Categories, o.Categories, options);
         MergeAffinity(Brands, o.Brands, options);
+        if (o.Purchases is { } bought) MergeAffinity(Purchases ??= new(), bought, options);
         for (var i = 0; i < ChannelCounts.Length; i++) ChannelCounts[i] += o.ChannelCounts[i];
         for (var i = 0; i < HourCounts.Length; i++) HourCounts[i] += o.HourCounts[i];
         EmailOpens += o.EmailOpens; EmailClicks += o.EmailClicks; EmailSends += o.EmailSends;

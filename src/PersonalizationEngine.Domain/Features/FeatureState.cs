@@ -38,6 +38,13 @@ public sealed partial class FeatureState
 
     public DecayedTopK Categories { get; set; } = new();
     public DecayedTopK Brands { get; set; } = new();
+
+    /// <summary>
+    /// Categories bought (decayed count of purchases, same half-life as the affinities), null until the first purchase
+    /// with a category: <c>category_purchases.camping</c> lets an offer's applicability say "not right after buying it".
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DecayedTopK? Purchases { get; set; }
     public int[] ChannelCounts { get; set; } = new int[10];
     public int[] HourCounts { get; set; } = new int[24];
 

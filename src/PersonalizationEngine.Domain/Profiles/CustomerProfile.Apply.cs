@@ -120,10 +120,12 @@ public sealed partial class CustomerProfile
 
     private int ApplyAttributes(CustomerEvent e, ProfileSettings settings, List<string> changed)
     {
-        if (e.Type is not (EventTypes.ProfileUpdate or EventTypes.Signup) || e.Properties.Strings is null) return 0;
+        if (e.Type is not (EventTypes.ProfileUpdate or EventTypes.Signup) || (e.Properties.Strings is null && e.Properties.Numbers is null)) return 0;
         var source = ChannelNames.ToWire(e.Channel);
         var conflicts = 0;
-        foreach (var (name, value) in e.Properties.Strings)
+        // Numbers (and JSON booleans, read as 1/0) from CRM/POS profiles are attributes too, in invariant text.
+        var numbers = e.Properties.Numbers?.Select(n => KeyValuePair.Create(n.Key, n.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))) ?? [];
+        foreach (var (name, value) in (e.Properties.Strings ?? []).Concat(numbers))
         {
             var candidate = new AttributeValue
             {

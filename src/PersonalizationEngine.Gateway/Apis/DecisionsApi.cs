@@ -44,7 +44,7 @@ internal static class DecisionsApi
             """{"offerId":"free-shipping","name":"Free shipping","value":6,"placements":["home"],"creative":{"title":"Free shipping on your next order"}}""",
             sp => sp.GetRequiredService<DecisioningCatalog>().Offers, o => o.Compile().Errors, o => o.OfferId);
         app.MapGet("/api/v1/offers/{id}/stats", OfferStats).WithName("GetOfferStats").WithTags("Offers").RequireScope(ApiScopes.Query).ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("KPIs: impressions, clicks, accepts, conversions, revenue, CTR and CVR with 95% intervals, uplift vs control.");
+            .WithSummary("KPIs: impressions, clicks, accepts, conversions, revenue, CTR and CVR with 95% intervals, uplift vs control, exploration share.");
         app.MapCatalog<ContactPolicy>("/api/v1/contact-policies", "Contact policies",
             """{"policyId":"email-weekly","channel":"email","maxContacts":1,"windowDays":7}""",
             sp => sp.GetRequiredService<DecisioningCatalog>().Policies, p => p.Validate(), p => p.PolicyId);

@@ -17,7 +17,11 @@ public sealed record NboRequest(string? Channel, string? Placement, int? Limit, 
     }
 }
 
-/// <summary>An offer's KPIs: counters, CTR and CVR with 95% intervals, uplift against the control group.</summary>
+/// <summary>
+/// An offer's KPIs: counters, CTR and CVR with 95% intervals, uplift against the control group; <c>explorationShare</c> is
+/// the share of the decisions this offer led that were taken to explore (its lead was not the estimates' best), and
+/// <c>ignored</c> the impressions that taught reward 0 after the reward wait.
+/// </summary>
 public sealed record OfferKpi(
     string OfferId,
     string Name,
@@ -32,7 +36,10 @@ public sealed record OfferKpi(
     double[] CtrInterval,
     double Cvr,
     double[] CvrInterval,
-    Uplift? UpliftVsControl)
+    Uplift? UpliftVsControl,
+    long Explored,
+    double ExplorationShare,
+    long Ignored)
 {
     public static OfferKpi From(string offerId, string name, OfferCounters c, OfferCounters control)
     {
@@ -42,7 +49,8 @@ public sealed record OfferKpi(
         return new OfferKpi(offerId, name, c.Decisions, c.Impressions, c.Clicks, c.Accepts, c.Rejects, c.Conversions, c.Revenue,
             Math.Round(ctr.Value, 4), [Math.Round(ctr.Low, 4), Math.Round(ctr.High, 4)],
             Math.Round(cvr.Value, 4), [Math.Round(cvr.Low, 4), Math.Round(cvr.High, 4)],
-            uplift is { } u ? new Uplift(Math.Round(u.Uplift, 4), Math.Round(u.Low, 4), Math.Round(u.High, 4)) : null);
+            uplift is { } u ? new Uplift(Math.Round(u.Uplift, 4), Math.Round(u.Low, 4), Math.Round(u.High, 4)) : null,
+            c.Explored, Math.Round(OfferKpis.ExplorationShare(c), 4), c.Ignored);
     }
 }
 

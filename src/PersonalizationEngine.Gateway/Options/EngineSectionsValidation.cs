@@ -63,26 +63,56 @@ public sealed class ActorsSectionOptions
     }
 }
 
-/// <summary>Decisioning settings (section <c>Decisioning</c>).</summary>
+/// <summary>Decisioning settings (section <c>Decisioning</c>; the grains read the same keys in DecisioningCatalog).</summary>
 public sealed class DecisioningSectionOptions
 {
     public const string Section = "Decisioning";
 
     public double ControlShare { get; set; } = 0.05;
-    public double Exploration { get; set; } = 0.5;
+
+    /// <summary>Thompson sampling's posterior scale v (LinUCB's α, ε-greedy's ε).</summary>
+    public double Exploration { get; set; } = Grains.Decisioning.DecisioningCatalog.DefaultExploration;
+
+    /// <summary><c>thompson</c> (default), <c>linucb</c> or <c>epsilon-greedy</c>.</summary>
+    public string ExplorationPolicy { get; set; } = "thompson";
+
     public double HighChurnThreshold { get; set; } = 0.6;
-    public double FeedbackWindowMinutes { get; set; } = 30;
+
+    /// <summary>One reward wait for every channel (overrides the per-channel defaults); null keeps them.</summary>
+    public TimeSpan? RewardWait { get; set; }
+
+    /// <summary>The reward wait of one channel (<c>Decisioning:RewardWaitByChannel:email</c>).</summary>
+    public Dictionary<string, TimeSpan> RewardWaitByChannel { get; set; } = [];
+
     public double ConversionWindowHours { get; set; } = 24;
+
+    /// <summary>What the offer models learn from (<c>Decisioning:Context</c>).</summary>
+    public Domain.Decisioning.ContextSpec Context { get; set; } = new();
 
     internal sealed class Validator : IValidateOptions<DecisioningSectionOptions>
     {
-        public ValidateOptionsResult Validate(string? name, DecisioningSectionOptions o) => new OptionsCheck(Section)
-            .Range(nameof(ControlShare), o.ControlShare, 0, 1)
-            .Range(nameof(Exploration), o.Exploration, 0, 100)
-            .Range(nameof(HighChurnThreshold), o.HighChurnThreshold, 0, 1)
-            .Range(nameof(FeedbackWindowMinutes), o.FeedbackWindowMinutes, 0.01, 7 * 24 * 60)
-            .Range(nameof(ConversionWindowHours), o.ConversionWindowHours, 0.01, 90 * 24)
-            .Result();
+        public ValidateOptionsResult Validate(string? name, DecisioningSectionOptions o)
+        {
+            var check = new OptionsCheck(Section)
+                .Range(nameof(ControlShare), o.ControlShare, 0, 1)
+                .Range(nameof(Exploration), o.Exploration, 0, 100)
+                .That(Learning.Bandits.OfferExploration.TryParse(o.ExplorationPolicy, out _), nameof(ExplorationPolicy), "must be thompson, linucb or epsilon-greedy.")
+                .That(!Learning.Bandits.OfferExploration.TryParse(o.ExplorationPolicy, out var p) || p != Learning.Bandits.ExplorationPolicy.EpsilonGreedy || o.Exploration <= 1,
+                    nameof(Exploration), "is ε for epsilon-greedy and must be 0 to 1.")
+                .Range(nameof(HighChurnThreshold), o.HighChurnThreshold, 0, 1)
+                .Range(nameof(ConversionWindowHours), o.ConversionWindowHours, 0.01, 90 * 24);
+            if (o.RewardWait is { } wait) check.Positive(nameof(RewardWait), wait);
+            foreach (var (channel, w) in o.RewardWaitByChannel)
+            {
+                check.That(Domain.Events.ChannelNames.TryParse(channel, out _), $"RewardWaitByChannel:{channel}", "names no channel (web, app, email, sms, push, store, call_centre, crm, social, ads).");
+                check.Positive($"RewardWaitByChannel:{channel}", w);
+            }
+            foreach (var (key, message) in o.Context.Validate("Context"))
+            {
+                check.That(false, key, message);
+            }
+            return check.Result();
+        }
     }
 }
 

@@ -15,6 +15,7 @@
   var userId = null;
   var proof = null; // { userHash, identityHashes, identityToken } for userId, from the site's backend
   var sending = false;
+  var inflight = Promise.resolve();
   var backoffUntil = 0;
 
   function uuid() {
@@ -71,7 +72,8 @@
   function flush(useBeacon) {
     if (timer) { clearTimeout(timer); timer = null; }
     if (!queue.length || !cfg.writeKey) return Promise.resolve();
-    if (sending && !useBeacon) { timer = setTimeout(flush, cfg.flushMs); return Promise.resolve(); }
+    // A send in flight: wait for it, then send what is queued, so "flush, then ask for offers" sees every event.
+    if (sending && !useBeacon) return inflight.then(function () { return flush(false); });
     var batch = queue.splice(0, cfg.maxBatch);
     var body = JSON.stringify({ batch: batch, sentAt: new Date().toISOString() });
     if (useBeacon && navigator.sendBeacon) {
@@ -81,7 +83,7 @@
     }
     var wait = Math.max(0, backoffUntil - Date.now());
     sending = true;
-    return new Promise(function (r) { setTimeout(r, wait); }).then(function () {
+    return inflight = new Promise(function (r) { setTimeout(r, wait); }).then(function () {
       return fetch(cfg.host + '/v1/batch', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Authorization': auth() }, body: body, keepalive: true });
     }).then(function (res) {
       sending = false;

@@ -53,6 +53,11 @@ public sealed partial class CustomerGrain
     /// </summary>
     public async Task ReceiveReminderAsync(string name)
     {
+        if (name == RewardReminderName)
+        {
+            await RewardReminderAsync().ConfigureAwait(true);
+            return;
+        }
         if (name != ChurnReminderName) return;
         if (!Exists)
         {

@@ -103,7 +103,7 @@ public sealed partial class CustomerGrain
         IReadOnlyList<string> absorbed = State.Absorbed?.ToList() ?? [];
         if (Exists) segmentCounts.Add(_profile!.Segments, -1);
         _profile = null;
-        _pending.Clear();
+        ForgetPending();
         await DestroyDataAsync().ConfigureAwait(true);
         await ClearStateAsync().ConfigureAwait(true);
         _sinceSnapshot = 0;

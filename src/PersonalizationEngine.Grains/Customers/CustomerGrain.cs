@@ -89,17 +89,18 @@ public sealed partial class CustomerGrain(
         }
         await ReplayJournalAsync(cancellationToken).ConfigureAwait(true);
         if (_profile is not null) segmentCounts.Add(_profile.Segments, +1);
+        if (_profile is not null) RestorePending();
     }
 
     /// <summary>
     /// Idle collection, shedding (the activation limiter) and silo shutdown all come here once every running call has
-    /// finished: unanswered impressions are reported, and dirty state is written back before the activation leaves.
+    /// finished: decisions still waiting for feedback are parked in the state, and dirty state is written back before the activation leaves.
     /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         try
         {
-            ReportPendingOnDeactivation();
+            await ParkPendingAsync().ConfigureAwait(true);
             if (Exists) segmentCounts.Add(_profile!.Segments, -1);
             if (_dirty && State.MergedInto is null)
             {

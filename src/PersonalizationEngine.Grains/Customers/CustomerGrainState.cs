@@ -15,4 +15,10 @@ public sealed class CustomerGrainState
 
     /// <summary>Whether the periodic churn re-scoring reminder is registered.</summary>
     public bool ChurnReminder { get; set; }
+
+    /// <summary>
+    /// Decisions still waiting for a reward or a conversion when the customer went idle, sealed with the customer's data
+    /// key (CustomerGrain.Decisions.cs); restored on activation.
+    /// </summary>
+    public byte[]? Pending { get; set; }
 }

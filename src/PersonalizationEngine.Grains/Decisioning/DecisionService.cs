@@ -56,10 +56,10 @@ public sealed class DecisionService(IGrainFactory grains, CustomerDirectory dire
         var now = time.GetUtcNow();
         var empty = new CustomerProfile("visitor");
         var features = empty.Features(now, settings.Current);
-        var context = OfferContext.Build(features, input.Channel);
+        var context = catalog.Encoder.Encode(features, empty.Attributes, empty.Segments, input.Channel);
         var decision = Arbitrator.Decide(CustomerGrain.Request(empty, features, context, input, now, control: false, catalog, propensities));
         stats.RecordDecision(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return new DecisionView(decision.DecisionId, null, false, decision.Offers, decision.Trace);
+        return new DecisionView(decision.DecisionId, null, false, decision.Offers, decision.Trace, decision.Explored);
     }
 
     /// <summary>KPIs per offer plus the control group's, from the latest refreshed copies.</summary>

@@ -1,32 +1,24 @@
 using System.Runtime.CompilerServices;
-using PersonalizationEngine.Grains.Offers;
 
 namespace PersonalizationEngine.Grains.Decisioning;
 
-/// <summary>The bandit context of a decision, stored inline (no array per decision).</summary>
-[InlineArray(OfferContext.Size)]
+/// <summary>The bandit context of a decision, stored inline up to <see cref="Size"/> values (no array per decision).</summary>
+[InlineArray(Size)]
 internal struct ContextVector
 {
+    /// <summary>Values kept inline: the 11 behavioural values and a few marketer-chosen ones. Longer contexts spill to an array.</summary>
+    public const int Size = 16;
+
     private double _element;
-
-    public static ContextVector From(ReadOnlySpan<double> values)
-    {
-        var v = default(ContextVector);
-        values.CopyTo(v);
-        return v;
-    }
-
-    public readonly double[] ToArray() => ((ReadOnlySpan<double>)this).ToArray();
 }
 
 /// <summary>
-/// A decision waiting for feedback: what was offered, in which context, to whom. Kept per customer (at most a
-/// few) until the conversion window ends. A value, stored in the customer's <see cref="PendingDecisions"/>: it
-/// holds no reference to a new object in the common case (the engine's own decision ids are kept as a
-/// <see cref="Guid"/>, the offer ids are the catalogue's strings, the context is inline), so a decision leaves
-/// nothing behind for the garbage collector to trace from the long-lived customer grain. Before this, every
-/// decision stored three new objects in an old grain, and at 10k decisions/s the collector's pauses (tracing them
-/// from old objects) set the tail latency.
+/// A decision waiting for feedback: what was offered, in which context, to whom, and until when an impression waits for
+/// its answer (<see cref="RewardDue"/>). Kept per customer (at most a few) until both the reward wait and the conversion
+/// window are over. A value, stored in the customer's <see cref="PendingDecisions"/>: in the common case it holds no
+/// reference to a new object (the engine's own decision ids are kept as a <see cref="Guid"/>, the offer ids are the
+/// catalogue's strings, a context of up to 16 values is inline), so a decision leaves nothing behind for the garbage
+/// collector to trace from the long-lived customer grain. A longer (marketer-configured) context is one array.
 /// </summary>
 internal struct PendingDecision
 {
@@ -40,27 +32,72 @@ internal struct PendingDecision
 
     private string? _offer;
     private string[]? _offers;
+    private ContextVector _inline;
+    private double[]? _spill;
+    private byte _length;
 
     public DateTimeOffset At;
+
+    /// <summary>When an impression of this decision that got no click or acceptance counts as reward 0.</summary>
+    public DateTimeOffset RewardDue;
     public bool Control;
     public bool Converted;
-    public bool IgnoredReported;
-    public ContextVector Context;
+
+    /// <summary>The reward wait is over and every unanswered impression has taught 0 (or there was none).</summary>
+    public bool RewardsSettled;
     public HashSet<string>? Impressed;
+
+    /// <summary>Offers whose outcome the model has learned (an answer, or reward 0 after the wait): each teaches once.</summary>
     public HashSet<string>? Answered;
 
-    public PendingDecision(string decisionId, IReadOnlyList<string> offerIds, ReadOnlySpan<double> context, DateTimeOffset at, bool control)
+    /// <summary>The first offer clicked or accepted (credited with a purchase before any other shown offer).</summary>
+    public string? Engaged;
+
+    public PendingDecision(string decisionId, IReadOnlyList<string> offerIds, ReadOnlySpan<double> context, DateTimeOffset at, bool control, DateTimeOffset? rewardDue = null)
     {
         if (!TryParseId(decisionId, out _id)) _otherId = decisionId;
         if (offerIds.Count == 1) _offer = offerIds[0];
         else if (offerIds.Count > 1) _offers = offerIds as string[] ?? [.. offerIds]; // an array is taken as is
-        Context = ContextVector.From(context);
+        if (context.Length > byte.MaxValue) throw new ArgumentException("A context has at most 255 values.", nameof(context));
+        _length = (byte)context.Length;
+        if (context.Length <= ContextVector.Size) context.CopyTo(_inline);
+        else _spill = context.ToArray();
         At = at;
+        RewardDue = rewardDue ?? at;
         Control = control;
     }
 
     /// <summary>The offer that led the decision, if any.</summary>
     public readonly string? LeadOffer => _offer ?? (_offers is { Length: > 0 } o ? o[0] : null);
+
+    /// <summary>The offers of the decision, best first.</summary>
+    public readonly IReadOnlyList<string> Offers => _offer is not null ? [_offer] : _offers ?? [];
+
+    /// <summary>Whether any offer of this decision was shown.</summary>
+    public readonly bool Shown => Impressed is { Count: > 0 };
+
+    /// <summary>A shown offer still waiting for its reward (no answer learned yet).</summary>
+    public readonly bool AwaitsReward => Unanswered > 0;
+
+    /// <summary>Shown offers whose reward is still open (0 once the wait is settled).</summary>
+    public readonly int Unanswered
+    {
+        get
+        {
+            if (RewardsSettled || Impressed is not { } shown) return 0;
+            var n = 0;
+            foreach (var o in shown)
+            {
+                if (Answered?.Contains(o) != true) n++;
+            }
+            return n;
+        }
+    }
+
+    public readonly int ContextLength => _length;
+
+    /// <summary>A copy of the decision's context (what the offer models learn from).</summary>
+    public readonly double[] ContextArray() => _spill is not null ? [.. _spill] : ((ReadOnlySpan<double>)_inline)[.._length].ToArray();
 
     public readonly bool Is(string decisionId) =>
         _otherId is not null ? string.Equals(_otherId, decisionId, StringComparison.Ordinal) : TryParseId(decisionId, out var g) && g == _id;
@@ -76,10 +113,11 @@ internal struct PendingDecision
 }
 
 /// <summary>
-/// A customer's pending decisions, oldest first, at most <see cref="Capacity"/> (a new one then replaces the
-/// oldest). Slots are values in one ring that grows by doubling up to the capacity, so a customer asked once holds
-/// one small slot. Once full, a decision overwrites the oldest slot in place: no bulk copies (a bulk copy of
-/// slots holding references marks every card it touches for the collector to scan).
+/// A customer's pending decisions, oldest first, at most <see cref="Capacity"/>. Slots are values in one ring that grows
+/// by doubling up to the capacity, so a customer asked once holds one small slot. When full, a new decision takes the
+/// place of the oldest decision that was never shown (it teaches nothing and cannot be credited with a purchase); when
+/// every one was shown, the oldest leaves and <see cref="Add"/> hands it back so its unanswered impressions can teach
+/// reward 0 instead of being lost.
 /// </summary>
 internal sealed class PendingDecisions(int capacity)
 {
@@ -99,14 +137,34 @@ internal sealed class PendingDecisions(int capacity)
         }
     }
 
-    public void Add(in PendingDecision decision)
+    /// <summary>Adds a decision; when full, returns true with the decision that had to leave (see the class summary).</summary>
+    public bool Add(in PendingDecision decision, out PendingDecision evicted)
     {
+        evicted = default;
         if (Count == Capacity)
         {
+            for (var i = 0; i < Count; i++)
+            {
+                ref var p = ref this[i];
+                if (p.Shown || p.Control) continue;
+                RemoveAt(i); // never shown: nothing to learn or credit
+                Append(decision);
+                return false;
+            }
+            evicted = _items[_head];
             _items[_head] = decision;
             _head = (_head + 1) % _items.Length;
-            return;
+            return true;
         }
+        Append(decision);
+        return false;
+    }
+
+    /// <summary>Adds a decision, dropping one as <see cref="Add(in PendingDecision, out PendingDecision)"/> does when full.</summary>
+    public void Add(in PendingDecision decision) => Add(decision, out _);
+
+    private void Append(in PendingDecision decision)
+    {
         if (Count == _items.Length)
         {
             var grown = new PendingDecision[Math.Min(Capacity, Math.Max(2, _items.Length * 2))];

@@ -43,4 +43,10 @@ internal static partial class GrainLog
 
     [LoggerMessage(2113, LogLevel.Warning, "A {GrainType} activation lost its writer claim to a newer activation (membership change); it refuses work and deactivates.")]
     public static partial void ActivationFenced(ILogger logger, string grainType);
+
+    [LoggerMessage(2114, LogLevel.Warning, "Scheduling a customer's reward reminder failed; the next impression, decision or deactivation schedules it again.")]
+    public static partial void RewardReminderFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2115, LogLevel.Warning, "A customer's parked pending decisions could not be opened; they are dropped (their impressions teach nothing).")]
+    public static partial void PendingRestoreFailed(ILogger logger, Exception exception);
 }

@@ -22,24 +22,41 @@ public sealed class OfferModelState
 [GrainType("offer-model")]
 public sealed class OfferModelGrain(
     [PersistentState("offer-model", EngineGrainStorage.Name)] IPersistentState<OfferModelState> state,
+    Decisioning.DecisioningCatalog catalog,
     ILogger<OfferModelGrain> logger) : Grain, IOfferModelGrain
 {
     private ContextualBandit? _bandit;
     private int _sinceWrite;
     private bool _dirty;
 
-    public static BanditSettings DefaultSettings { get; } = new(BanditAlgorithm.LinUcb, Arms: 1, OfferContext.Dimension, Exploration: 0.5, PriorMean: 0.1, Ridge: 1.0);
+    public static BanditSettings DefaultSettings { get; } = SettingsFor(OfferContext.Dimension);
+
+    /// <summary>
+    /// One ridge-regression arm over a context of <paramref name="dimension"/> values, prior mean 0.1 (a cold offer's
+    /// estimate; exploration comes from its wide posterior, not from optimism).
+    /// </summary>
+    public static BanditSettings SettingsFor(int dimension) => new(BanditAlgorithm.LinearThompson, Arms: 1, dimension, Exploration: 0.5, PriorMean: 0.1, Ridge: 1.0);
 
     private OfferModelState State => state.State;
 
-    private ContextualBandit Bandit => _bandit ??= State.Model is { } m && m.Settings.Dimension == OfferContext.Dimension
+    private int Dimension => catalog.Encoder.Dimension;
+
+    /// <summary>The stored model, or a new one when there is none or the configured context changed (learning starts again).</summary>
+    private ContextualBandit Bandit => _bandit ??= State.Model is { } m && m.Settings.Dimension == Dimension
         ? ContextualBandit.Restore(m)
-        : new ContextualBandit(DefaultSettings);
+        : new ContextualBandit(SettingsFor(Dimension));
 
     public Task RecordDecisionsAsync(long count)
     {
         State.Counters.Decisions += count;
         return ChangedAsync(count);
+    }
+
+    public Task RecordLeadsAsync(long decisions, long explored)
+    {
+        State.Counters.Decisions += decisions;
+        State.Counters.Explored += explored;
+        return ChangedAsync(decisions);
     }
 
     public Task RecordAsync(OfferFeedback feedback) => RecordAndConfirmAsync(feedback);
@@ -55,8 +72,9 @@ public sealed class OfferModelGrain(
             case OfferSignal.Accept: c.Accepts++; break;
             case OfferSignal.Reject: c.Rejects++; break;
             case OfferSignal.Conversion: c.Conversions++; c.Revenue += feedback.Revenue; break;
+            case OfferSignal.Ignored: c.Ignored++; break;
         }
-        if (feedback.Context is { Length: var n } context && n == OfferContext.Dimension
+        if (feedback.Context is { Length: var n } context && n == Dimension
             && feedback.Signal is OfferSignal.Click or OfferSignal.Accept or OfferSignal.Reject or OfferSignal.Ignored)
         {
             Bandit.Update(0, context, feedback.Signal is OfferSignal.Click or OfferSignal.Accept ? 1 : 0);
@@ -105,11 +123,6 @@ public sealed class OfferModelGrain(
     /// <summary>A copy of the current model and counters for the read side.</summary>
     public ValueTask<OfferModelSnapshot> SnapshotAsync()
     {
-        var c = State.Counters;
-        return ValueTask.FromResult(new OfferModelSnapshot(Bandit.Snapshot(), new OfferCounters
-        {
-            Decisions = c.Decisions, Impressions = c.Impressions, Clicks = c.Clicks, Accepts = c.Accepts,
-            Rejects = c.Rejects, Conversions = c.Conversions, Revenue = c.Revenue,
-        }));
+        return ValueTask.FromResult(new OfferModelSnapshot(Bandit.Snapshot(), State.Counters.Copy()));
     }
 }

@@ -12,16 +12,39 @@ namespace PersonalizationEngine.Grains.Offers;
 /// every <see cref="RefreshInterval"/> in the background. Deciding reads these copies (immutable once
 /// published), so it costs microseconds and never waits on a shared grain; learning lags by one refresh.
 /// </summary>
-public sealed class PropensityCache(IGrainFactory grains, Decisioning.DecisioningCatalog catalog, ILogger<PropensityCache> logger) : BackgroundService
+public sealed class PropensityCache : BackgroundService
 {
     private readonly ConcurrentDictionary<string, (ContextualBandit Model, OfferCounters Counters)> _copies = new(StringComparer.Ordinal);
-    private static readonly ContextualBandit Cold = new(OfferModelGrain.DefaultSettings);
+    private readonly ConcurrentDictionary<string, Leads> _decisions = new(StringComparer.Ordinal);
+    private readonly IGrainFactory grains;
+    private readonly Decisioning.DecisioningCatalog catalog;
+    private readonly ILogger<PropensityCache> logger;
+    private readonly ContextualBandit _cold;
 
-    private readonly ConcurrentDictionary<string, System.Runtime.CompilerServices.StrongBox<long>> _decisions = new(StringComparer.Ordinal);
+    public PropensityCache(IGrainFactory grains, Decisioning.DecisioningCatalog catalog, ILogger<PropensityCache> logger, LearningMetrics? metrics = null)
+    {
+        this.grains = grains;
+        this.catalog = catalog;
+        this.logger = logger;
+        _cold = new ContextualBandit(OfferModelGrain.SettingsFor(catalog.Encoder.Dimension));
+        Metrics = metrics ?? new LearningMetrics();
+        Metrics.Observe(() => catalog.CompiledOffers.Select(o => (o.OfferId, CountersOf(o.OfferId))));
+    }
+
+    /// <summary>Decisions led per offer and how many explored, counted between hand-overs.</summary>
+    private sealed class Leads
+    {
+        public long Decisions;
+        public long Explored;
+    }
 
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    public ContextualBandit ModelOf(string offerId) => _copies.TryGetValue(offerId, out var c) ? c.Model : Cold;
+    /// <summary>The learning metrics (rewards pending, exploration) this node exports.</summary>
+    public LearningMetrics Metrics { get; }
+
+    /// <summary>The latest copy of an offer's model, or a cold one (never tried: the widest posterior).</summary>
+    public ContextualBandit ModelOf(string offerId) => _copies.TryGetValue(offerId, out var c) && c.Model.Settings.Dimension == _cold.Settings.Dimension ? c.Model : _cold;
 
     public OfferCounters CountersOf(string offerId) => _copies.TryGetValue(offerId, out var c) ? c.Counters : new OfferCounters();
 
@@ -31,23 +54,33 @@ public sealed class PropensityCache(IGrainFactory grains, Decisioning.Decisionin
     /// instead of a message to a shared grain. A crash loses at most one refresh interval of decision counts
     /// (feedback and conversions are not counted this way).
     /// </summary>
-    public void NoteDecision(string offerId) =>
-        Interlocked.Increment(ref _decisions.GetOrAdd(offerId, static _ => new System.Runtime.CompilerServices.StrongBox<long>()).Value);
+    public void NoteDecision(string offerId, bool explored = false)
+    {
+        var leads = _decisions.GetOrAdd(offerId, static _ => new Leads());
+        Interlocked.Increment(ref leads.Decisions);
+        if (explored)
+        {
+            Interlocked.Increment(ref leads.Explored);
+            Metrics.NoteExplored();
+        }
+    }
 
     /// <summary>Hands the decision counts gathered since the last call to the offers' grains.</summary>
     public async Task FlushDecisionsAsync()
     {
-        foreach (var (offerId, box) in _decisions)
+        foreach (var (offerId, leads) in _decisions)
         {
-            var n = Interlocked.Exchange(ref box.Value, 0);
-            if (n == 0) continue;
+            var n = Interlocked.Exchange(ref leads.Decisions, 0);
+            var explored = Interlocked.Exchange(ref leads.Explored, 0);
+            if (n == 0 && explored == 0) continue;
             try
             {
-                await grains.GetGrain<IOfferModelGrain>(offerId).RecordDecisionsAsync(n).ConfigureAwait(false);
+                await grains.GetGrain<IOfferModelGrain>(offerId).RecordLeadsAsync(n, explored).ConfigureAwait(false);
             }
             catch
             {
-                Interlocked.Add(ref box.Value, n); // kept for the next flush
+                Interlocked.Add(ref leads.Decisions, n); // kept for the next flush
+                Interlocked.Add(ref leads.Explored, explored);
                 throw;
             }
         }

@@ -15,6 +15,24 @@ public sealed partial class ContextualBandit
     };
 
     /// <summary>
+    /// One Thompson draw of the arm's expected reward in this context: x·θ̃ with θ̃ ~ N(θ̂, v² A⁻¹), i.e.
+    /// PriorMean + x·θ̂ + v √(xᵀA⁻¹x) · N(0, 1). An arm never tried has the widest posterior, so it is drawn high
+    /// often and gets tried; the draws narrow as evidence accumulates.
+    /// </summary>
+    public double Sample(int arm, ReadOnlySpan<double> context, double scale, Random random)
+    {
+        CheckDimension(context);
+        return MeanAndWidth(arm, context, out var width) + scale * width * Gaussian(random);
+    }
+
+    /// <summary>The LinUCB index of an arm: PriorMean + x·θ̂ + α √(xᵀA⁻¹x).</summary>
+    public double UpperBound(int arm, ReadOnlySpan<double> context, double alpha)
+    {
+        CheckDimension(context);
+        return MeanAndWidth(arm, context, out var width) + alpha * width;
+    }
+
+    /// <summary>
     /// Thompson sampling with a Gaussian posterior (Agrawal &amp; Goyal 2013): θ̃ ~ N(θ̂, v² A⁻¹). Only the
     /// scalar x·θ̃ is needed, and it is exactly N(x·θ̂, v² xᵀA⁻¹x), so one normal draw per arm replaces a
     /// d-dimensional sample and a Cholesky factorisation.

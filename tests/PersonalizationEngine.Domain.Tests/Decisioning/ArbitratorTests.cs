@@ -170,4 +170,36 @@ public sealed class ArbitratorTests
         Assert.Equal(0.02 + 1.959963984540054 * se, high, 12);
         Assert.Null(OfferKpis.Uplift(treatment, new OfferCounters()));
     }
+
+    [Fact]
+    public void Ties_are_broken_at_random_so_no_offer_id_is_favoured()
+    {
+        var offers = new[] { "a", "b", "c", "d" }.Select(id => Offer($$"""{"offerId":"{{id}}","name":"{{id}}","value":1}""")).ToList();
+        var random = new Random(7);
+        var led = new Dictionary<string, int>();
+        const int n = 4000;
+        for (var i = 0; i < n; i++)
+        {
+            var d = Arbitrator.Decide(Request(offers) with { Limit = 1, Random = random });
+            led[d.Offers[0].OfferId] = led.GetValueOrDefault(d.Offers[0].OfferId) + 1;
+        }
+        // Uniform: 1,000 each, sd 27; ordering by id would give "a" all 4,000.
+        Assert.Equal(4, led.Count);
+        Assert.All(led.Values, count => Assert.InRange(count, 850, 1150));
+    }
+
+    [Fact]
+    public void A_decision_whose_lead_is_not_the_best_estimate_is_flagged_as_explored()
+    {
+        var a = Offer("""{"offerId":"a","name":"A","value":1}""");
+        var b = Offer("""{"offerId":"b","name":"B","value":1}""");
+        var estimate = new Dictionary<string, double> { ["a"] = 0.3, ["b"] = 0.1 };
+        var greedy = Arbitrator.Decide(Request([a, b], propensity: id => estimate[id]) with { Estimate = id => estimate[id] });
+        Assert.Equal("a", greedy.Offers[0].OfferId);
+        Assert.False(greedy.Explored);
+        var drawn = new Dictionary<string, double> { ["a"] = 0.2, ["b"] = 0.4 };
+        var explored = Arbitrator.Decide(Request([a, b], propensity: id => drawn[id]) with { Estimate = id => estimate[id] });
+        Assert.Equal("b", explored.Offers[0].OfferId);
+        Assert.True(explored.Explored);
+    }
 }

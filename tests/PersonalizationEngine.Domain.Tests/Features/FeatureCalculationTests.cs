@@ -117,6 +117,17 @@ public sealed class FeatureCalculationTests
     }
 
     [Fact]
+    public void Categories_bought_are_a_decayed_purchase_count_that_views_do_not_move()
+    {
+        var view = Make(EventTypes.ProductView, T0, props: new EventProperties().Set("category", "camping"));
+        Assert.False(Run(T0.AddDays(1), view).ContainsKey("category_purchases.camping"));
+        var buy = Purchase(T0, 240m, category: "camping");
+        Assert.Equal(1, Run(T0, view with { EventId = "v2" }, buy)["category_purchases.camping"], 9);
+        // One half-life (30 days) later the purchase counts half: "bought recently" rules let the offer back in.
+        Assert.Equal(0.5, Run(T0.AddDays(30), Purchase(T0, 240m, category: "camping"))["category_purchases.camping"], 9);
+    }
+
+    [Fact]
     public void Affinities_decay_with_a_30_day_half_life_and_stay_top_k()
     {
         var view = Make(EventTypes.ProductView, T0, props: new EventProperties().Set("category", "shoes"));

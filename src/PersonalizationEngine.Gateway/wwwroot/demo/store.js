@@ -65,11 +65,14 @@
     status('Clicked ' + current.offer.offerId);
     refreshOffer();
   };
+  // "No thanks": the rejection is delivered before the slot asks again, and the contact policy ("no-thanks") keeps
+  // that offer out of this visitor's slot from the next decision on.
   document.getElementById('offer-dismiss').onclick = function () {
     if (!current) return;
+    var dismissed = current.offer.offerId;
     pe.offerFeedback('reject', current.offer, current.decisionId, 'home');
-    status('Dismissed ' + current.offer.offerId);
-    refreshOffer();
+    status('Dismissed ' + dismissed);
+    pe.flush().then(refreshOffer);
   };
   document.getElementById('why').onclick = function () {
     var panel = document.getElementById('why-panel');
