@@ -10,16 +10,22 @@
   }
 
   /** About `count` round tick values covering [min, max] (steps of 1, 2 or 5 times a power of ten). */
-  function ticks(min, max, count) {
+  function ticks(min, max, count, integer) {
     count = count || 5;
     if (!isFinite(min) || !isFinite(max)) return [0, 1];
     if (min === max) { if (min === 0) return [0, 1]; min = Math.min(0, min); max = Math.max(0, max); }
     var raw = (max - min) / count;
     var power = Math.pow(10, Math.floor(Math.log10(raw)));
-    var step = [1, 2, 5, 10].map(function (m) { return m * power; }).filter(function (s) { return s >= raw; })[0];
+    // The round step (1, 2 or 5 times a power of ten) that gives the number of intervals closest to `count`.
+    var step = [1, 2, 5, 10].map(function (m) { return m * power; }).reduce(function (best, s) {
+      return Math.abs((max - min) / s - count) < Math.abs((max - min) / best - count) ? s : best;
+    });
+    // Whole multiples of the step, rounded to its decimals (0.6, not 0.6000000000000001).
+    if (integer) step = Math.max(1, Math.round(step));
+    var decimals = Math.max(0, -Math.floor(Math.log10(step)));
+    var first = Math.floor(min / step), last = Math.ceil(max / step - 1e-9);
     var out = [];
-    for (var v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Math.round(v / step) * step);
-    if (out[out.length - 1] < max) out.push(out[out.length - 1] + step);
+    for (var i = first; i <= last; i++) out.push(Number((i * step).toFixed(decimals)));
     return out;
   }
 
@@ -51,7 +57,7 @@
 
   /**
    * A line chart as SVG text. opts: series [{name, values: [{t: ISO time or ms, v: number}]}], unit (y axis title),
-   * width, height. Series are drawn in the order given, each with its colour.
+   * integer (counts: whole-number ticks), width, height. Series are drawn in the order given, each with its colour.
    */
   function lineSvg(opts) {
     var w = opts.width || 640, hgt = opts.height || 220, l = 52, r = 12, t = 14, b = 30;
@@ -63,7 +69,7 @@
     }
     var t0 = Math.min.apply(null, all.map(function (p) { return p.t; })), t1 = Math.max.apply(null, all.map(function (p) { return p.t; }));
     if (t0 === t1) { t0 -= 30e3; t1 += 30e3; }
-    var ys = ticks(Math.min(0, Math.min.apply(null, all.map(function (p) { return p.v; }))), Math.max.apply(null, all.map(function (p) { return p.v; })), 4);
+    var ys = ticks(Math.min(0, Math.min.apply(null, all.map(function (p) { return p.v; }))), Math.max.apply(null, all.map(function (p) { return p.v; })), 4, opts.integer);
     var y0 = ys[0], y1 = ys[ys.length - 1];
     var X = function (x) { return l + (w - l - r) * (x - t0) / (t1 - t0); };
     var Y = function (y) { return t + (hgt - t - b) * (1 - (y - y0) / ((y1 - y0) || 1)); };
@@ -89,7 +95,7 @@
     return parts.join('');
   }
 
-  /** Grouped bars as SVG text. opts: labels [string], series [{name, values: [number]}], unit. */
+  /** Grouped bars as SVG text. opts: labels [string], series [{name, values: [number]}], unit; counts (integer ticks) unless integer: false. */
   function barSvg(opts) {
     var w = opts.width || 640, hgt = opts.height || 220, l = 52, r = 12, t = 14, b = 30;
     var n = opts.labels.length;
@@ -97,7 +103,7 @@
     if (n === 0) return head + '<text class="empty" x="' + w / 2 + '" y="' + hgt / 2 + '" text-anchor="middle">' + esc(opts.empty || 'No data yet') + '</text></svg>';
     var max = 0;
     opts.series.forEach(function (s) { s.values.forEach(function (v) { max = Math.max(max, v); }); });
-    var ys = ticks(0, max, 4), y1 = ys[ys.length - 1];
+    var ys = ticks(0, max, 4, opts.integer !== false), y1 = ys[ys.length - 1];
     var Y = function (y) { return t + (hgt - t - b) * (1 - y / (y1 || 1)); };
     var slot = (w - l - r) / n, bw = Math.max(2, Math.min(28, slot * 0.8 / opts.series.length));
     var parts = [head];
@@ -123,7 +129,7 @@
 
   /** An estimate with its interval against a zero line (an uplift read-out), as SVG text. Values in percentage points. */
   function intervalSvg(opts) {
-    var w = opts.width || 420, hgt = 70, l = 20, r = 20;
+    var w = opts.width || 640, hgt = 70, l = 24, r = 24;
     var lo = Math.min(opts.low, 0), hi = Math.max(opts.high, 0);
     var ts = ticks(lo, hi, 4), a = ts[0], z = ts[ts.length - 1];
     var X = function (x) { return l + (w - l - r) * (x - a) / ((z - a) || 1); };

@@ -31,7 +31,15 @@
 
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
   function $(id) { return document.getElementById(id); }
-  function fill(id, children) { var el = clear($(id)); (Array.isArray(children) ? children : [children]).forEach(function (c) { if (c) el.appendChild(c); }); return el; }
+  /** Replaces an element's content with nodes or text (text is set as text). */
+  function fill(id, children) {
+    var el = clear($(id));
+    (Array.isArray(children) ? children : [children]).forEach(function (c) {
+      if (c === undefined || c === null || c === false) return;
+      el.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c)));
+    });
+    return el;
+  }
 
   /** Calls the API with the key (or the given bearer token); resolves to the JSON body, rejects with status and problem. */
   function api(path, options) {

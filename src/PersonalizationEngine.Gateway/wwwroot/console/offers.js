@@ -54,7 +54,7 @@
     C.fill('per', '(' + per + ', kept by the server)'); C.fill('per2', '(' + per + ')');
     var pts = x.series;
     PeChart.line(C.$('counts-chart'), {
-      unit: 'count ' + per, title: 'impressions, clicks and conversions',
+      unit: 'count ' + per, integer: true, title: 'impressions, clicks and conversions',
       series: [
         { name: 'impressions', values: pts.map(function (p) { return { t: p.time, v: p.impressions }; }) },
         { name: 'clicks', values: pts.map(function (p) { return { t: p.time, v: p.clicks }; }) },

@@ -20,12 +20,15 @@
     });
   }
 
+  /** Orleans names a grain type by its class and assembly: the class name reads better. */
+  function shortType(t) { var cls = t.split(',')[0]; return cls.slice(cls.lastIndexOf('.') + 1); }
+
   function nodes() {
     return C.api('/api/v1/cluster').then(function (c) {
       C.fill('nodes', c.nodes.map(function (n) {
         return h('tr', {}, [h('td', { class: 'mono' }, n.address), h('td', {}, h('span', { class: 'chip ' + (n.status === 'active' ? 'good' : 'warn') }, n.status)),
           h('td', { class: 'num' }, C.number(n.activations, 0)),
-          h('td', {}, n.grains.map(function (g) { return h('span', { class: 'chip' }, g.grainType + ': ' + C.number(g.activations, 0)); }))]);
+          h('td', {}, n.grains.map(function (g) { return h('span', { class: 'chip', title: g.grainType }, shortType(g.grainType) + ': ' + C.number(g.activations, 0)); }))]);
       }));
     });
   }

@@ -11,10 +11,10 @@
     Array.prototype.forEach.call(document.querySelectorAll('#segments tr'), function (tr) { tr.classList.toggle('sel', tr.getAttribute('data-segment-id') === id); });
     C.api('/api/v1/segments/' + encodeURIComponent(id) + '/history').then(function (s) {
       C.$('detail').classList.remove('hidden');
-      C.fill('title', (s.name || name) + ' · ' + C.number(s.members, 0) + ' members now');
+      C.fill('title', (s.name || name) + ' · members now: ' + C.number(s.members, 0));
       var per = s.intervalSeconds >= 60 ? (s.intervalSeconds / 60) + ' min' : s.intervalSeconds + ' s';
       C.fill('per', '(a sample every ' + per + ', kept by the server)');
-      PeChart.line(C.$('size-chart'), { unit: 'members', title: 'members over time', series: [{ name: 'members', values: s.sizes.map(function (p) { return { t: p.time, v: p.members }; }) }] });
+      PeChart.line(C.$('size-chart'), { unit: 'members', integer: true, title: 'members over time', series: [{ name: 'members', values: s.sizes.map(function (p) { return { t: p.time, v: p.members }; }) }] });
       PeChart.bars(C.$('flow-chart'), {
         unit: 'customers / hour', title: 'entries and exits per hour',
         labels: s.perHour.map(function (p) { var d = new Date(p.hour); return d.toLocaleString('en-GB', { day: '2-digit', month: 'short', hour: '2-digit' }) + 'h'; }),
