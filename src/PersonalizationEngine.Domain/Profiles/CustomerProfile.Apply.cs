@@ -111,6 +111,7 @@ public sealed partial class CustomerProfile
         if (i < 0) return;
         Segments.RemoveAt(i);
         if (SegmentSince is { } since && i < since.Count) since.RemoveAt(i);
+        if (SegmentSince is { Count: 0 }) SegmentSince = null; // nothing to keep (and nothing written to the snapshot)
     }
 
     /// <summary>When the profile entered a segment it is in, or null when it is not in it or the time is unknown.</summary>

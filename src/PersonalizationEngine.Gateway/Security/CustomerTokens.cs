@@ -20,7 +20,7 @@ public enum CustomerTokenCheck
 /// HMAC-SHA256 with a key derived from the identity tokens' signing key for this purpose only, so neither kind of
 /// token can pass for the other). The payload names the profile by the engine's id, never by an identifier.
 /// </summary>
-public sealed class CustomerTokens(IdentityKeys keys, TimeProvider time)
+public sealed class CustomerTokens(IdentityKeys keys, TimeProvider time, ILogger<CustomerTokens> logger)
 {
     private const string Prefix = "pct1.";
     public const int MaxLength = 1024;
@@ -39,11 +39,19 @@ public sealed class CustomerTokens(IdentityKeys keys, TimeProvider time)
         var expires = DateTimeOffset.FromUnixTimeSeconds((now + lifetime).ToUnixTimeSeconds());
         var payload = JsonSerializer.SerializeToUtf8Bytes(new CustomerTokenPayload { Sub = profileId, Iat = now.ToUnixTimeSeconds(), Exp = expires.ToUnixTimeSeconds() }, TokenJson.Options);
         var body = Prefix + Base64Url.EncodeToString(payload);
+        CustomerTokenLog.Issued(logger, lifetime.TotalSeconds);
         return (body + "." + Base64Url.EncodeToString(Mac(body)), expires);
     }
 
     /// <summary>The authenticated payload, or why the token is refused (the signature is checked before anything is parsed).</summary>
     public (CustomerTokenPayload? Payload, CustomerTokenCheck Check) Read(string token)
+    {
+        var result = Check(token);
+        if (result.Check != CustomerTokenCheck.Valid) CustomerTokenLog.Refused(logger, result.Check);
+        return result;
+    }
+
+    private (CustomerTokenPayload? Payload, CustomerTokenCheck Check) Check(string token)
     {
         if (token.Length is 0 or > MaxLength || !LooksLikeOne(token)) return (null, CustomerTokenCheck.Invalid);
         var dot = token.LastIndexOf('.');
