@@ -27,7 +27,9 @@ public sealed partial class CustomerGrain : IIncomingGrainCallFilter
 
     /// <summary>
     /// Every call to this grain passes here (a grain-level Orleans call filter): a decision's answer is remembered for
-    /// the console without touching the decisioning code. Other calls go straight through.
+    /// the console without touching the decisioning code. Other calls go straight through, but Orleans then builds an
+    /// invoker per call: about 80 B more per call (GrainCallBenchmarks, StatusAsync 810 B against 728 B without the
+    /// filter, 2026-12-01). One call from <c>Decide</c> would replace the filter and that cost.
     /// </summary>
     Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
     {
