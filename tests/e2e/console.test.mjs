@@ -1,7 +1,8 @@
 // Issue 19: the console pages in headless Chromium with seeded data, checked as a person would check them: the
 // timeline shows the seeded events in order, an offer's uplift and its interval appear, segments link to their
 // members, operations keep their history over a reload, and the customer's privacy page changes a consent that the
-// next decision respects, downloads the export, erases after confirmation and refuses a tampered token.
+// next decision respects, downloads the export, erases after confirmation and refuses a tampered or expired token and
+// another customer's data.
 // Screenshots go to tests/e2e/artifacts/console-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,8 @@ let browser;
 let queryKey;
 /** A customer of the experiment who was not held out: their decision, shown an offer (the impression is sent). */
 let treated;
+/** A privacy link issued at the start with the shortest lifetime (30 s): expired by the time the privacy test runs. */
+let expiring;
 const shots = name => join(artifacts, `console-${name}.png`);
 
 /** Native events from the site's backend (a server write key). */
@@ -50,6 +53,10 @@ before(async () => {
     { eventId: 'ann-5', identifiers: { user_id: 'ann-42' }, channel: 'store', type: 'purchase', timestamp: ago(20), properties: { amount: 120, currency: 'GBP' } },
     { eventId: 'ann-6', identifiers: { user_id: 'ann-42' }, channel: 'email', type: 'email_open', timestamp: ago(10) },
   ]);
+
+  const short = await engine.api('/api/v1/customers/user_id:ann-42/privacy-token', { method: 'POST', key: queryKey, body: { ttlSeconds: 30 } });
+  assert.equal(short.status, 201);
+  expiring = short.body;
 
   // An experiment with enough customers to read: treatment customers convert more often than the control group.
   for (let i = 0; i < 60; i++) {
@@ -191,7 +198,7 @@ test('Operations keep the last hour on the server: a reload shows the history, a
   assert.deepEqual(errors, []);
 });
 
-test('The privacy page changes a consent that the next decision respects, exports, refuses a tampered token, and erases after confirmation', async () => {
+test('The privacy page changes a consent that the next decision respects, exports, refuses tampered, expired and other customers\' tokens, and erases after confirmation', async () => {
   // Pia is not in the control group (so offers are made to her until she withdraws consent).
   let pia;
   for (let n = 0; !pia; n++) {
@@ -245,6 +252,17 @@ test('The privacy page changes a consent that the next decision respects, export
   assert.equal(await bad.getByTestId('privacy').isVisible(), false);
   assert.equal(await bad.getByTestId('categories').locator('tbody tr').count(), 0);
   await bad.screenshot({ path: shots('privacy-refused'), fullPage: true });
+
+  // The link issued at the start has expired (30 s): the page says so and shows nothing held.
+  const late = await browser.context.newPage();
+  await late.goto(engine.base + expiring.pageUrl);
+  await eventually(async () => {
+    if (/has expired/.test(await late.getByTestId('message').textContent())) return true;
+    await late.reload();
+    return false;
+  }, { timeout: 45000, interval: 2000, what: 'the 30-second link to expire' });
+  assert.equal(await late.getByTestId('categories').locator('tbody tr').count(), 0);
+  assert.ok(!(await late.locator('body').textContent()).includes('York'));
 
   // Erasure asks first; keeping the data keeps it.
   await page.getByTestId('erase').click();
