@@ -38,6 +38,23 @@ public sealed class ConsoleReadoutTests
     }
 
     [Fact]
+    public void Ingest_lag_reads_the_ingestion_histogram_per_interval_and_starts_afresh()
+    {
+        // A meter of the test's own (engines in this process record to the real one), with the ingestion's instrument name.
+        var name = "test.ingestion." + Guid.NewGuid().ToString("N");
+        using var lag = new IngestLag(meterName: name);
+        using var meter = new System.Diagnostics.Metrics.Meter(name);
+        var batches = meter.CreateHistogram<double>(IngestLag.InstrumentName);
+        Assert.Equal((0.0, 0.0), lag.Drain());
+        for (var i = 1; i <= 100; i++) batches.Record(i);
+        Assert.Equal((50.0, 99.0), lag.Drain());
+        Assert.Equal((0.0, 0.0), lag.Drain()); // an interval without batches has no lag, not the last one's
+        meter.CreateHistogram<double>("pe_something_else").Record(1000);
+        batches.Record(7);
+        Assert.Equal((7.0, 7.0), lag.Drain());
+    }
+
+    [Fact]
     public void Segment_entries_and_exits_are_summed_per_clock_hour()
     {
         var samples = new[]

@@ -20,7 +20,7 @@ internal static class ConsoleSetup
         services.AddSingleton<ConsoleHistory>();
         services.AddSingleton<ConsoleSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<ConsoleSampler>());
-        services.AddSingleton<IngestLag>();
+        services.AddSingleton(_ => new IngestLag());
         services.AddSingleton<CustomerConsole>();
         services.AddSingleton<CustomerTokens>();
         services.AddAuthentication()

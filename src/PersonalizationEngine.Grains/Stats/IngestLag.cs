@@ -18,12 +18,13 @@ public sealed class IngestLag : IDisposable
     private readonly double[] _values;
     private long _count;
 
-    public IngestLag(int capacity = 8192)
+    /// <param name="meterName">The meter to listen to (tests give their own, so no engine in the same process interferes).</param>
+    public IngestLag(int capacity = 8192, string meterName = MeterName)
     {
         _values = new double[capacity];
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == MeterName && instrument.Name == InstrumentName) listener.EnableMeasurementEvents(instrument);
+            if (instrument.Meter.Name == meterName && instrument.Name == InstrumentName) listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<double>((_, value, _, _) => Record(value));
         _listener.Start();
