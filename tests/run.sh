@@ -10,16 +10,21 @@ root=$(pwd)
 log() { printf '\n== %s\n' "$*"; }
 
 . tests/postgres.sh
+. tests/redis.sh
 
 cleanup() {
   status=$?
   stop_throwaway_postgres
+  stop_throwaway_redis
   exit $status
 }
 trap cleanup EXIT
 
 # ---------- PostgreSQL: a throwaway cluster ----------
 start_throwaway_postgres
+
+# ---------- Redis: Orleans cluster membership for the multi-node tests ----------
+start_throwaway_redis
 
 # ---------- Browser and SDK tests: Node packages and Chromium ----------
 if [ -f tests/e2e/package.json ]; then
@@ -32,6 +37,10 @@ fi
 # ---------- All .NET tests ----------
 log "dotnet test"
 dotnet test "$root/PersonalizationEngine.sln" -c Release "$@"
+
+# ---------- Cluster: three real nodes (Redis membership, PostgreSQL), one killed with SIGKILL per cycle ----------
+log "cluster failover: three nodes under mixed load, kill -9 per cycle (figures in tests/cluster/artifacts/failover.json)"
+bash tests/cluster/failover.sh 3 200
 
 # ---------- End-to-end: real SDKs and the browser, against the Release build dotnet test just made ----------
 if [ -f tests/e2e/package.json ]; then

@@ -1,8 +1,15 @@
 using BenchmarkDotNet.Running;
 using PersonalizationEngine.Benchmarks.Grains;
 
+// `--cross-node` times grain calls to a customer on the same node and on another node of a two-silo cluster;
 // `--activation-memory` runs the heap-delta measurement of idle customer activations on an Orleans silo (not a
 // BenchmarkDotNet job); everything else goes to BenchmarkDotNet, e.g. `--filter '*GrainCall*' --job short`.
+if (args.Contains("--cross-node"))
+{
+    await CrossNodeMeasurement.RunAsync(args);
+    return;
+}
+
 if (args.Contains("--activation-memory"))
 {
     await ActivationMemoryMeasurement.RunAsync(args);

@@ -52,6 +52,13 @@ public sealed class EngineOptions
     /// </summary>
     public int IdentityCacheSize { get; set; } = 200_000;
 
+    /// <summary>
+    /// Writer fencing (<c>Cluster:Fencing</c>; on by default in a multi-node cluster): each customer activation claims its
+    /// journal stream and state record first, so a duplicate activation left over from a membership change can neither
+    /// append nor write a snapshot. Off on one node, where Orleans never runs two activations of a grain.
+    /// </summary>
+    public bool Fencing { get; set; }
+
     public ProfileSettings Profile { get; set; } = ProfileSettings.Default;
 
     public EventValidationOptions Validation { get; set; } = new() { DefaultCountryCallingCode = "44" };

@@ -33,6 +33,8 @@ public static class GrainsServiceCollectionExtensions
             if (engine["ChurnRescoreInterval"] is { } rescore) o.ChurnRescoreInterval = TimeSpan.Parse(rescore, System.Globalization.CultureInfo.InvariantCulture);
             if (engine["UnmergeRetainEvents"] is { } retain) o.UnmergeRetainEvents = int.Parse(retain, System.Globalization.CultureInfo.InvariantCulture);
             if (engine["IdentityCacheSize"] is { } cacheSize) o.IdentityCacheSize = int.Parse(cacheSize, System.Globalization.CultureInfo.InvariantCulture);
+            o.Fencing = configuration.GetValue<bool?>("Cluster:Fencing")
+                ?? string.Equals(configuration["Cluster:Provider"], "Redis", StringComparison.OrdinalIgnoreCase);
         });
         services.AddOptions<ActorOptions>().Bind(configuration.GetSection(ActorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
@@ -54,12 +56,27 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.IHttpClientFactoryLike, PersonalizationEngine.Grains.Triggers.DefaultWebhookClientFactory>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>();
         services.TryAddSingleton<ReminderPoller>();
+        // Records every node caches, checked against the store in a cluster (Cluster:SyncInterval; off on one node).
+        services.TryAddSingleton(new PersonalizationEngine.Grains.Sharing.SharedRecordOptions
+        {
+            Interval = configuration.GetValue<TimeSpan?>("Cluster:SyncInterval")
+                ?? (string.Equals(configuration["Cluster:Provider"], "Redis", StringComparison.OrdinalIgnoreCase) ? TimeSpan.FromSeconds(1) : TimeSpan.Zero),
+        });
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Decisioning.DecisioningCatalog>().Offers);
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Decisioning.DecisioningCatalog>().Policies);
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Catalog.EngineSettings>().Segments);
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>().Triggers);
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>().DeadLetters);
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>().Outbox);
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Models.ChurnModelRegistry>());
+        services.TryAddSingleton<PersonalizationEngine.Grains.Sharing.SharedRecordWatcher>();
         services.TryAddSingleton<ActivationLimiter>();
         services.AddHostedService<PersonalizationEngine.Grains.Models.ModelLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Offers.PropensityCache>());
         services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Triggers.WebhookDispatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<ReminderPoller>());
         services.AddHostedService(sp => sp.GetRequiredService<ActivationLimiter>());
+        services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Sharing.SharedRecordWatcher>());
         return services;
     }
 

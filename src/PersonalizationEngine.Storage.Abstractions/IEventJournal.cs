@@ -1,7 +1,11 @@
 namespace PersonalizationEngine.Storage;
 
-/// <summary>An event to append to a stream of the journal.</summary>
-public sealed record JournalAppend(string StreamKey, string EventId, byte[] Payload);
+/// <summary>
+/// An event to append to a stream of the journal. <paramref name="Epoch"/> above zero fences the append: it is written
+/// only while the stream's writer epoch (<see cref="IStorageProvider.ClaimWriterAsync"/>) is still this one, else the
+/// append fails with <see cref="StaleWriterException"/>. Zero appends unconditionally (one node: no duplicate activations).
+/// </summary>
+public sealed record JournalAppend(string StreamKey, string EventId, byte[] Payload, long Epoch = 0);
 
 /// <summary>An event read back from the journal. Sequence numbers grow over the whole journal.</summary>
 public sealed record JournalEntry(string StreamKey, long Sequence, string EventId, byte[] Payload, DateTimeOffset RecordedAt);
@@ -13,7 +17,10 @@ public sealed record JournalEntry(string StreamKey, long Sequence, string EventI
 /// </summary>
 public interface IEventJournal
 {
-    /// <summary>Durably appends the entries and returns their sequence numbers, in input order.</summary>
+    /// <summary>
+    /// Durably appends the entries and returns their sequence numbers, in input order. A call whose fenced entries name a
+    /// stale epoch fails with <see cref="StaleWriterException"/>; its entries on that stream are not written.
+    /// </summary>
     Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a stream's entries with a sequence greater than <paramref name="afterSequence"/>, in order.</summary>

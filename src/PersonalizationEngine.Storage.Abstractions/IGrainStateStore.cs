@@ -10,6 +10,12 @@ public interface IGrainStateStore
     Task<StoredState?> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The stored version of a record without its data (0 when none exists): what a node polls to learn that a record
+    /// it caches was changed through another node.
+    /// </summary>
+    Task<long> ReadVersionAsync(string grainType, string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Writes <paramref name="data"/> when the stored version equals <paramref name="expectedVersion"/>
     /// (0 = the record must not exist yet) and returns the new version.
     /// </summary>

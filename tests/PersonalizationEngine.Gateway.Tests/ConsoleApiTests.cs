@@ -182,15 +182,4 @@ public sealed class ConsoleApiTests(ConsoleApiTests.Engine engine) : IClassFixtu
         Assert.True(h.GetProperty("perHour").EnumerateArray().Sum(p => p.GetProperty("entered").GetInt64()) >= 1);
         await Problem(await admin.GetAsync("/api/v1/segments/nope/history"), HttpStatusCode.NotFound, "id");
     }
-
-    [Fact]
-    public async Task The_cluster_route_lists_this_node_and_its_grains()
-    {
-        await engine.SendAsync(("cl-1", "page_view", """{"user_id":"cl-user"}""", "web", 1, "{}"));
-        var cluster = await Body(await engine.Client(await engine.KeyAsync("query")).GetAsync("/api/v1/cluster"));
-        var node = Assert.Single(cluster.GetProperty("nodes").EnumerateArray());
-        Assert.Equal("active", node.GetProperty("status").GetString());
-        Assert.True(node.GetProperty("activations").GetInt64() >= 1);
-        Assert.Contains(node.GetProperty("grains").EnumerateArray(), g => g.GetProperty("grainType").GetString()!.Contains("customer", StringComparison.OrdinalIgnoreCase));
-    }
 }

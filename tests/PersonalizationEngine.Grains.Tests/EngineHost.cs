@@ -157,6 +157,7 @@ internal sealed class KillableStorage(IStorageProvider inner) : IStorageProvider
     public IGrainStateStore States => new KillableStates(this, inner.States);
     public IEventJournal Journal => new KillableJournal(this, inner.Journal);
     public IReminderStore Reminders => new KillableReminders(this, inner.Reminders);
+    public Task<long> ClaimWriterAsync(string grainType, string key, CancellationToken cancellationToken = default) { Check(); return inner.ClaimWriterAsync(grainType, key, cancellationToken); }
     public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
     public Task<bool> IsHealthyAsync(CancellationToken cancellationToken = default) => inner.IsHealthyAsync(cancellationToken);
     public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the test owns the real store
@@ -164,6 +165,7 @@ internal sealed class KillableStorage(IStorageProvider inner) : IStorageProvider
     private sealed class KillableStates(KillableStorage owner, IGrainStateStore inner) : IGrainStateStore
     {
         public Task<StoredState?> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default) { owner.Check(); return inner.ReadAsync(grainType, key, cancellationToken); }
+        public Task<long> ReadVersionAsync(string grainType, string key, CancellationToken cancellationToken = default) { owner.Check(); return inner.ReadVersionAsync(grainType, key, cancellationToken); }
         public Task<long> WriteAsync(string grainType, string key, byte[] data, long expectedVersion, CancellationToken cancellationToken = default) { owner.Check(); return inner.WriteAsync(grainType, key, data, expectedVersion, cancellationToken); }
         public Task<bool> DeleteAsync(string grainType, string key, CancellationToken cancellationToken = default) { owner.Check(); return inner.DeleteAsync(grainType, key, cancellationToken); }
     }
@@ -180,6 +182,7 @@ internal sealed class KillableStorage(IStorageProvider inner) : IStorageProvider
     {
         public Task UpsertAsync(ReminderEntry reminder, CancellationToken cancellationToken = default) { owner.Check(); return inner.UpsertAsync(reminder, cancellationToken); }
         public Task<bool> DeleteAsync(string grainType, string key, string name, CancellationToken cancellationToken = default) { owner.Check(); return inner.DeleteAsync(grainType, key, name, cancellationToken); }
+        public Task<bool> TryClaimAsync(ReminderEntry due, DateTimeOffset? nextDueAt, CancellationToken cancellationToken = default) { owner.Check(); return inner.TryClaimAsync(due, nextDueAt, cancellationToken); }
         public Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset until, int limit = int.MaxValue, CancellationToken cancellationToken = default) { owner.Check(); return inner.ReadDueAsync(until, limit, cancellationToken); }
         public Task<IReadOnlyList<ReminderEntry>> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default) { owner.Check(); return inner.ReadAsync(grainType, key, cancellationToken); }
     }

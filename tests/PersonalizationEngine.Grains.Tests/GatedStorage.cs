@@ -28,6 +28,7 @@ internal sealed class GatedStorage(IStorageProvider inner) : IStorageProvider
     public IGrainStateStore States => new GatedStates(inner.States, () => _snapshots.Task);
     public IEventJournal Journal => new GatedJournal(inner.Journal, () => _gate.Task);
     public IReminderStore Reminders => inner.Reminders;
+    public Task<long> ClaimWriterAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.ClaimWriterAsync(grainType, key, cancellationToken);
     public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
     public Task<bool> IsHealthyAsync(CancellationToken cancellationToken = default) => inner.IsHealthyAsync(cancellationToken);
     public ValueTask DisposeAsync() => inner.DisposeAsync();
@@ -49,6 +50,8 @@ internal sealed class GatedJournal(IEventJournal inner, Func<Task> gate) : IEven
 internal sealed class GatedStates(IGrainStateStore inner, Func<Task> gate) : IGrainStateStore
 {
     public Task<StoredState?> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.ReadAsync(grainType, key, cancellationToken);
+
+    public Task<long> ReadVersionAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.ReadVersionAsync(grainType, key, cancellationToken);
 
     public async Task<long> WriteAsync(string grainType, string key, byte[] data, long expectedVersion, CancellationToken cancellationToken = default)
     {

@@ -157,11 +157,14 @@ public sealed class UnmergeTests
         public IGrainStateStore States => this;
         public IEventJournal Journal => inner.Journal;
         public IReminderStore Reminders => inner.Reminders;
+        public Task<long> ClaimWriterAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.ClaimWriterAsync(grainType, key, cancellationToken);
         public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
         public Task<bool> IsHealthyAsync(CancellationToken cancellationToken = default) => inner.IsHealthyAsync(cancellationToken);
         public ValueTask DisposeAsync() => inner.DisposeAsync();
 
         public Task<StoredState?> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.States.ReadAsync(grainType, key, cancellationToken);
+
+        public Task<long> ReadVersionAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.States.ReadVersionAsync(grainType, key, cancellationToken);
 
         public Task<long> WriteAsync(string grainType, string key, byte[] data, long expectedVersion, CancellationToken cancellationToken = default)
         {

@@ -23,7 +23,7 @@ public sealed class PostgresMigrationTests(PostgresSchemaFixture fixture) : ICla
         Assert.Contains(before, line => line.StartsWith("column journal.sequence", StringComparison.Ordinal));
         Assert.Contains(before, line => line.StartsWith("index journal_stream_sequence_pk", StringComparison.Ordinal));
         Assert.Equal(before, after);
-        Assert.Equal(1, await ScalarAsync($"SELECT count(*) FROM \"{fixture.Schema}\".schema_migrations"));
+        Assert.Equal(2, await ScalarAsync($"SELECT count(*) FROM \"{fixture.Schema}\".schema_migrations")); // 001_initial, 002_writer_epochs
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class PostgresMigrationTests(PostgresSchemaFixture fixture) : ICla
         try
         {
             await Task.WhenAll(providers.Select(p => Task.Run(() => p.InitializeAsync())));
-            Assert.Equal(1, await ScalarAsync($"SELECT count(*) FROM \"{schema}\".schema_migrations"));
+            Assert.Equal(2, await ScalarAsync($"SELECT count(*) FROM \"{schema}\".schema_migrations"));
         }
         finally
         {

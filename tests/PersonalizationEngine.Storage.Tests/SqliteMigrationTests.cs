@@ -25,7 +25,7 @@ public sealed class SqliteMigrationTests(SqliteFile file) : IClassFixture<Sqlite
         Assert.Contains(before, line => line.Contains("journal_stream_sequence_idx", StringComparison.Ordinal));
         Assert.Equal(before, after);
         Assert.Equal("wal", Scalar(path, "PRAGMA journal_mode"));
-        Assert.Equal(1L, Scalar(path, "SELECT count(*) FROM schema_migrations"));
+        Assert.Equal(2L, Scalar(path, "SELECT count(*) FROM schema_migrations")); // 001_initial, 002_writer_epochs
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class SqliteMigrationTests(SqliteFile file) : IClassFixture<Sqlite
             await provider.DisposeAsync();
         }
 
-        Assert.Equal(1L, Scalar(path, "SELECT count(*) FROM schema_migrations"));
+        Assert.Equal(2L, Scalar(path, "SELECT count(*) FROM schema_migrations")); // 001_initial, 002_writer_epochs
     }
 
     private static object? Scalar(string path, string sql)

@@ -323,4 +323,97 @@ public abstract class StorageContractTests : IAsyncLifetime
         Assert.False(await Provider.Reminders.DeleteAsync("customer", key, "churn"));
         Assert.Equal("later", Assert.Single(await Provider.Reminders.ReadAsync("customer", key)).Name);
     }
+
+    [Fact]
+    public async Task Read_version_follows_writes_without_reading_data()
+    {
+        var key = NewKey("catalog");
+        Assert.Equal(0, await Provider.States.ReadVersionAsync("catalog", key));
+        await Provider.States.WriteAsync("catalog", key, [1], 0);
+        Assert.Equal(1, await Provider.States.ReadVersionAsync("catalog", key));
+        await Provider.States.WriteAsync("catalog", key, [2], 1);
+        Assert.Equal(2, await Provider.States.ReadVersionAsync("catalog", key));
+    }
+
+    [Fact]
+    public async Task A_writer_claim_fences_the_previous_writers_appends_and_state_writes()
+    {
+        var stream = NewKey("customer");
+        await Provider.States.WriteAsync("customer", stream, [1], 0);
+        var first = await Provider.ClaimWriterAsync("customer", stream);
+        Assert.True(first >= 1);
+        Assert.Equal(2, await Provider.States.ReadVersionAsync("customer", stream)); // the claim moved the version on
+        await Provider.Journal.AppendAsync([Event(stream, "a1", "a") with { Epoch = first }]);
+
+        // A second activation claims: the first one's append and its snapshot write (expecting version 2) are refused.
+        var second = await Provider.ClaimWriterAsync("customer", stream);
+        Assert.Equal(first + 1, second);
+        var stale = await Assert.ThrowsAsync<StaleWriterException>(() => Provider.Journal.AppendAsync([Event(stream, "a2", "stale")  with { Epoch = first }]));
+        Assert.Equal(stream, stale.StreamKey);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Provider.States.WriteAsync("customer", stream, [9], 2));
+        await Provider.Journal.AppendAsync([Event(stream, "b1", "b") with { Epoch = second }]);
+        Assert.Equal(["a1", "b1"], (await ReadAllAsync(Provider.Journal, stream)).Select(e => e.EventId));
+        Assert.Equal([1], (await Provider.States.ReadAsync("customer", stream))!.Data);
+
+        // Unfenced appends (one node) are not checked; other streams are not affected.
+        await Provider.Journal.AppendAsync([Event(stream, "c1", "c")]);
+        var other = NewKey("customer");
+        await Provider.Journal.AppendAsync([Event(other, "o1", "o") with { Epoch = await Provider.ClaimWriterAsync("customer", other) }]);
+        Assert.Equal(["a1", "b1", "c1"], (await ReadAllAsync(Provider.Journal, stream)).Select(e => e.EventId));
+
+        // A grain with no state yet: the claim creates an empty record, so a stale writer's create (version 0) fails.
+        var fresh = NewKey("customer");
+        await Provider.ClaimWriterAsync("customer", fresh);
+        var placeholder = await Provider.States.ReadAsync("customer", fresh);
+        Assert.Equal(1, placeholder!.Version);
+        Assert.Empty(placeholder.Data);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Provider.States.WriteAsync("customer", fresh, [5], 0));
+        await Provider.ClaimWriterAsync("customer", fresh);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Provider.States.WriteAsync("customer", fresh, [5], 1));
+        Assert.Equal(3, await Provider.States.WriteAsync("customer", fresh, [6], 2));
+    }
+
+    [Fact]
+    public async Task Fenced_and_current_writers_appending_together_only_the_current_one_is_written()
+    {
+        var streams = Enumerable.Range(0, 40).Select(_ => NewKey("customer")).ToList();
+        var old = new Dictionary<string, long>();
+        var current = new Dictionary<string, long>();
+        foreach (var s in streams)
+        {
+            old[s] = await Provider.ClaimWriterAsync("customer", s);
+            current[s] = await Provider.ClaimWriterAsync("customer", s);
+        }
+        // Both generations append concurrently (one group commit may hold both): only the current ones land.
+        var appends = streams.SelectMany(s => new[]
+        {
+            Provider.Journal.AppendAsync([Event(s, "stale", "x") with { Epoch = old[s] }]),
+            Provider.Journal.AppendAsync([Event(s, "fresh", "y") with { Epoch = current[s] }]),
+        }).ToList();
+        var outcomes = await Task.WhenAll(appends.Select(async a => { try { await a; return "ok"; } catch (StaleWriterException) { return "fenced"; } }));
+        Assert.Equal(streams.Count, outcomes.Count(o => o == "ok"));
+        Assert.Equal(streams.Count, outcomes.Count(o => o == "fenced"));
+        foreach (var s in streams)
+        {
+            Assert.Equal(["fresh"], (await ReadAllAsync(Provider.Journal, s)).Select(e => e.EventId));
+        }
+    }
+
+    [Fact]
+    public async Task A_due_reminder_is_claimed_by_exactly_one_of_many_pollers()
+    {
+        var key = NewKey("customer");
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await Provider.Reminders.UpsertAsync(new ReminderEntry("customer", key, "churn", now.AddMinutes(-1), TimeSpan.FromHours(1)));
+        var due = (await Provider.Reminders.ReadDueAsync(now)).Single(r => r.Key == key);
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Provider.Reminders.TryClaimAsync(due, due.DueAt + TimeSpan.FromHours(1))));
+        Assert.Equal(1, claims.Count(c => c));
+        Assert.Equal(now.AddMinutes(59), Assert.Single(await Provider.Reminders.ReadAsync("customer", key)).DueAt);
+
+        await Provider.Reminders.UpsertAsync(new ReminderEntry("customer", key, "once", now.AddMinutes(-1), TimeSpan.Zero));
+        var once = (await Provider.Reminders.ReadDueAsync(now)).Single(r => r.Key == key && r.Name == "once");
+        var onceClaims = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Provider.Reminders.TryClaimAsync(once, null)));
+        Assert.Equal(1, onceClaims.Count(c => c));
+        Assert.DoesNotContain(await Provider.Reminders.ReadAsync("customer", key), r => r.Name == "once");
+    }
 }

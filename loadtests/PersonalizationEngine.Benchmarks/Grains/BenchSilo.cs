@@ -18,7 +18,10 @@ public sealed class BenchSilo : IAsyncDisposable
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
     /// <param name="onDisk">Store on SQLite in a temporary file instead of in memory, so the store's own data is not on the heap (memory measurements).</param>
-    public static async Task<BenchSilo> StartAsync(int snapshotEvery = 100, bool onDisk = false, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="shared">A store to use (several silos of one cluster share it); <paramref name="onDisk"/> is then ignored.</param>
+    /// <param name="cluster">Join a localhost cluster: this silo's ports and the primary silo's endpoint (null for the primary itself).</param>
+    public static async Task<BenchSilo> StartAsync(int snapshotEvery = 100, bool onDisk = false, IReadOnlyDictionary<string, string?>? settings = null,
+        IStorageProvider? shared = null, (int SiloPort, int GatewayPort, System.Net.IPEndPoint? Primary)? cluster = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -29,7 +32,11 @@ public sealed class BenchSilo : IAsyncDisposable
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
-        if (onDisk)
+        if (shared is not null)
+        {
+            builder.Services.AddSingleton(shared);
+        }
+        else if (onDisk)
         {
             builder.Configuration["Storage:Provider"] = "Sqlite";
             builder.Configuration["Storage:Sqlite:Path"] = Path.Combine(Directory.CreateTempSubdirectory("pe-bench-").FullName, "engine.db");
@@ -39,7 +46,8 @@ public sealed class BenchSilo : IAsyncDisposable
         {
             builder.Services.AddSingleton<IStorageProvider>(new InMemoryStorageProvider());
         }
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(PersonalizationEngine.Grains.Hosting.LoopbackPorts.Free(), PersonalizationEngine.Grains.Hosting.LoopbackPorts.Free(), serviceId: "pe-bench", clusterId: "pe-bench").AddEngine(builder.Configuration));
+        var (siloPort, gatewayPort, primary) = cluster ?? (PersonalizationEngine.Grains.Hosting.LoopbackPorts.Free(), PersonalizationEngine.Grains.Hosting.LoopbackPorts.Free(), null);
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId: "pe-bench", clusterId: "pe-bench").AddEngine(builder.Configuration));
         builder.Services.AddEngineGrains(builder.Configuration);
         var host = builder.Build();
         await host.Services.GetRequiredService<IStorageProvider>().InitializeAsync();

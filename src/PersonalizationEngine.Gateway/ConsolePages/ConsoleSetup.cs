@@ -36,7 +36,6 @@ internal static class ConsoleSetup
         app.MapCustomerConsoleApi();
         app.MapExperimentsApi();
         app.MapSegmentHistoryApi();
-        app.MapClusterApi();
         app.MapPrivacyApi();
         return app;
     }

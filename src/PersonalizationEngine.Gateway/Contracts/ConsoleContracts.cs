@@ -36,15 +36,6 @@ public sealed record SegmentPoint(DateTimeOffset Time, long Members);
 /// <summary>Entries into and exits from a segment within one clock hour.</summary>
 public sealed record SegmentFlowHour(DateTimeOffset Hour, long Entered, long Left);
 
-/// <summary>The cluster as Orleans' management grain sees it: each node (silo) with its activations by grain type.</summary>
-public sealed record ClusterView(DateTimeOffset Time, IReadOnlyList<NodeView> Nodes);
-
-/// <summary>One node: its silo address, status, and grain activations.</summary>
-public sealed record NodeView(string Address, string Status, long Activations, IReadOnlyList<GrainTypeCount> Grains);
-
-/// <summary>Activations of one grain type on a node.</summary>
-public sealed record GrainTypeCount(string GrainType, long Activations);
-
 /// <summary><c>POST /api/v1/customers/{ref}/privacy-token</c>: how long the token lasts (default 600 s, at most 1,800 s).</summary>
 public sealed record PrivacyTokenRequest(int? TtlSeconds) : IValidatedRequest
 {

@@ -51,6 +51,7 @@ public static class EngineHostingExtensions
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ApiKeyRegistry>();
+        services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<ApiKeyRegistry>());
         services.AddSourceTrust(config); // key trust levels, identity verification, public-route limits, CORS (issue 20)
         // Runs before the grains' hosted services: schema first, keys second.
         services.AddHostedService<EngineStartup>();
@@ -226,6 +227,7 @@ public static class EngineHostingExtensions
         api.MapSegmentsApi();
         api.MapTriggersApi();
         api.MapStatsApi();
+        api.MapClusterApi();
         api.MapDecisionsApi();
         ConsolePages.ConsoleSetup.MapConsoleApis(api);
         if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled) Demo.DemoSetup.Map(app);

@@ -16,7 +16,8 @@ internal static class HealthApi
 
     public static IServiceCollection AddEngineHealthChecks(this IServiceCollection services, StorageOptions storage)
     {
-        var checks = services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3));
+        var checks = services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3))
+            .AddCheck<MembershipHealthCheck>("cluster", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3));
         if (storage.Provider == StorageProviderKind.Postgres)
         {
             checks.AddNpgSql(storage.Postgres.ConnectionString, name: "postgres", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3));
@@ -49,3 +50,15 @@ public sealed record HealthAnswer(string Status, string? Storage, IReadOnlyList<
 
 /// <summary>One health check's outcome.</summary>
 public sealed record HealthCheckView(string Name, string Status, double DurationMs);
+
+/// <summary>
+/// Ready only while this node's silo is an active member of its cluster: a node that is still joining, shutting down,
+/// or was declared dead by the others (cut off from them or from the membership table) takes no traffic.
+/// </summary>
+internal sealed class MembershipHealthCheck(Orleans.Runtime.ISiloStatusOracle membership) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(membership.CurrentStatus == Orleans.Runtime.SiloStatus.Active
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("silo " + membership.CurrentStatus));
+}

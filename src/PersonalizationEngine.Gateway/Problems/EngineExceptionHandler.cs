@@ -28,6 +28,11 @@ public sealed partial class EngineExceptionHandler(ILogger<EngineExceptionHandle
             case Orleans.Runtime.GatewayTooBusyException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException:
                 await ProblemWriter.WriteAsync(context, 503, "The engine is at capacity.", "The actor runtime refused the call; retry after the indicated delay. Nothing of this request was stored.", retryAfter: TimeSpan.FromSeconds(1));
                 return true;
+            case StaleWriterException or Orleans.Storage.InconsistentStateException:
+                // A duplicate activation during a membership change lost its claim: nothing of this call was stored; the
+                // retry reaches the surviving activation.
+                await ProblemWriter.WriteAsync(context, 503, "The cluster is moving this customer.", "The customer's owner changed during the call; nothing of this request was stored. Retry after the indicated delay (same event ids are safe).", retryAfter: TimeSpan.FromSeconds(1));
+                return true;
             case StorageUnavailableException or DbException or TimeoutException:
                 LogStorageUnavailable(logger, exception, RouteOf(context));
                 await ProblemWriter.WriteAsync(context, 503, "Storage is unavailable.", "The engine could not persist or read data; nothing unacknowledged was stored. Retry later.", retryAfter: TimeSpan.FromSeconds(2));
@@ -53,6 +58,11 @@ public sealed partial class EngineExceptionHandler(ILogger<EngineExceptionHandle
                 return true;
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return true; // the client went away; nobody is listening
+            case Orleans.Runtime.OrleansException orleans:
+                // The runtime could not deliver the call (a node died mid-call, the directory is moving): transient.
+                LogClusterUnavailable(logger, orleans, RouteOf(context));
+                await ProblemWriter.WriteAsync(context, 503, "The cluster is unavailable.", "The call could not reach the customer's node; retry after the indicated delay (same event ids are safe).", retryAfter: TimeSpan.FromSeconds(1));
+                return true;
             default:
                 LogUnhandled(logger, exception, context.Request.Method, RouteOf(context));
                 await ProblemWriter.WriteAsync(context, 500, "Internal error.", "The engine failed to process the request; it has been logged.");
@@ -81,6 +91,9 @@ public sealed partial class EngineExceptionHandler(ILogger<EngineExceptionHandle
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Storage unavailable for {Route}")]
     private static partial void LogStorageUnavailable(ILogger logger, Exception exception, string route);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "The actor runtime could not deliver a call on {Route}; answered 503.")]
+    private static partial void LogClusterUnavailable(ILogger logger, Exception exception, string route);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Unhandled error for {Method} {Route}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string route);

@@ -25,7 +25,7 @@ public sealed class AuthOptions
 /// without SHA-256 (OpenSSL's SHA-256 and its interop were about 2% of the CPU of an NBO answer); keys that did
 /// not match are not remembered, and any change to the keys starts a new snapshot with nothing remembered.
 /// </summary>
-public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOptions> options, TimeProvider time, IdentityKeys identity, ILogger<ApiKeyRegistry> logger)
+public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOptions> options, TimeProvider time, IdentityKeys identity, ILogger<ApiKeyRegistry> logger) : PersonalizationEngine.Grains.Sharing.ISharedRecord
 {
     private const string RecordType = "api-keys";
     private const string RecordKey = "registry";
@@ -37,6 +37,34 @@ public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOption
     private long _version;
 
     public IReadOnlyList<ApiKeyRecord> Keys => Volatile.Read(ref _set).Keys;
+
+    string PersonalizationEngine.Grains.Sharing.ISharedRecord.RecordType => RecordType;
+
+    string PersonalizationEngine.Grains.Sharing.ISharedRecord.RecordKey => RecordKey;
+
+    public long Version => Volatile.Read(ref _version);
+
+    /// <summary>Takes in keys created or revoked through another node (a new snapshot: nothing remembered carries over).</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReadStoredAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    private async Task ReadStoredAsync(CancellationToken cancellationToken)
+    {
+        var stored = await storage.States.ReadAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
+        var created = stored is null ? [] : JsonSerializer.Deserialize<List<ApiKeyRecord>>(stored.Data, JsonSerializerOptions.Web) ?? [];
+        Volatile.Write(ref _set, Snapshot(created));
+        Volatile.Write(ref _version, stored?.Version ?? 0);
+    }
 
     /// <summary>True when some browser key allows <paramref name="origin"/> (CORS preflights carry no key).</summary>
     public bool AnyBrowserKeyAllows(string origin)
@@ -65,10 +93,7 @@ public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOption
         {
             SecurityLog.WriteKeyTrustDefaulted(logger, w.Source);
         }
-        var stored = await storage.States.ReadAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
-        var created = stored is null ? [] : JsonSerializer.Deserialize<List<ApiKeyRecord>>(stored.Data, JsonSerializerOptions.Web) ?? [];
-        _version = stored?.Version ?? 0;
-        Volatile.Write(ref _set, Snapshot(created));
+        await ReadStoredAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Configured keys plus created ones; created browser keys get their (derived) verification secret.</summary>
@@ -158,8 +183,9 @@ public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOption
             var stored = await storage.States.ReadAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
             var created = stored is null ? [] : JsonSerializer.Deserialize<List<ApiKeyRecord>>(stored.Data, JsonSerializerOptions.Web) ?? [];
             change(created);
-            _version = await storage.States.WriteAsync(RecordType, RecordKey, JsonSerializer.SerializeToUtf8Bytes(created, JsonSerializerOptions.Web), stored?.Version ?? 0, cancellationToken).ConfigureAwait(false);
+            var version = await storage.States.WriteAsync(RecordType, RecordKey, JsonSerializer.SerializeToUtf8Bytes(created, JsonSerializerOptions.Web), stored?.Version ?? 0, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _set, Snapshot(created));
+            Volatile.Write(ref _version, version);
         }
         finally
         {

@@ -11,7 +11,7 @@ namespace PersonalizationEngine.Grains.Catalog;
 /// <param name="protector">When given, the record is stored sealed (AES-GCM under a key derived from the master
 /// key): for catalogues holding secrets or personal data. A record stored in clear by an older version is still
 /// read, and sealed at its next change.</param>
-public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, string> idOf, Func<ValueTask<Protection.CustomerDataProtector>>? protector = null) where T : class
+public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, string> idOf, Func<ValueTask<Protection.CustomerDataProtector>>? protector = null) : Sharing.ISharedRecord where T : class
 {
     private const byte SealedMarker = 0; // JSON text never starts with a NUL byte
     private const string RecordType = "catalog";
@@ -23,6 +23,26 @@ public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, st
     public event Action<IReadOnlyCollection<T>>? Changed;
 
     public string Name => name;
+
+    string Sharing.ISharedRecord.RecordType => RecordType;
+
+    string Sharing.ISharedRecord.RecordKey => name;
+
+    public long Version => Volatile.Read(ref _version);
+
+    /// <summary>Reloads the stored record (changed through another node), after any change this node is making.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
 
     public IReadOnlyCollection<T> All => Volatile.Read(ref _items).Values.ToList();
 
@@ -44,17 +64,31 @@ public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, st
             return created;
         }, cancellationToken);
 
+    /// <summary>
+    /// Replaces an item with what <paramref name="update"/> makes of the stored one (compare-and-set across nodes: on a
+    /// conflicting write the record is reloaded and <paramref name="update"/> decides again on the fresh item); false,
+    /// and nothing written, when the item is gone or <paramref name="update"/> returns null.
+    /// </summary>
+    public Task<bool> UpdateAsync(string id, Func<T, T?> update, CancellationToken cancellationToken = default) =>
+        ChangeAsync(items =>
+        {
+            if (!items.TryGetValue(id, out var current) || update(current) is not { } next) return false;
+            items[id] = next;
+            return true;
+        }, cancellationToken, writeWhenFalse: false);
+
     /// <summary>Removes an item; false when it did not exist.</summary>
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default) =>
         ChangeAsync(items => items.Remove(id), cancellationToken);
 
-    private async Task<bool> ChangeAsync(Func<Dictionary<string, T>, bool> change, CancellationToken cancellationToken)
+    private async Task<bool> ChangeAsync(Func<Dictionary<string, T>, bool> change, CancellationToken cancellationToken, bool writeWhenFalse = true)
     {
         await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var items = new Dictionary<string, T>(_items, StringComparer.Ordinal);
             var result = change(items);
+            if (!result && !writeWhenFalse) return false;
             var bytes = await EncodeAsync(items).ConfigureAwait(false);
             long version;
             try
@@ -67,6 +101,7 @@ public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, st
                 await LoadAsync(cancellationToken).ConfigureAwait(false);
                 items = new Dictionary<string, T>(_items, StringComparer.Ordinal);
                 result = change(items);
+                if (!result && !writeWhenFalse) return false;
                 bytes = await EncodeAsync(items).ConfigureAwait(false);
                 version = await storage.States.WriteAsync(RecordType, name, bytes, _version, cancellationToken).ConfigureAwait(false);
             }
@@ -97,8 +132,8 @@ public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, st
 
     private void Publish(Dictionary<string, T> items, long version)
     {
-        _version = version;
         Volatile.Write(ref _items, items);
+        Volatile.Write(ref _version, version);
         Changed?.Invoke(items.Values);
     }
 }

@@ -83,7 +83,13 @@ public sealed partial class CustomerGrain
             await previous.ConfigureAwait(true); // batches apply in the order they started
             foreach (var h in hashes) _pendingIds.Remove(h);
             // Nothing of a failed batch was applied; the caller sees the store's own error (503 at the gateway).
+            if (failure?.SourceException is StaleWriterException) Fenced();
             failure?.Throw();
+            if (_stale)
+            {
+                // Fenced by a batch before this one: this activation's view is no longer the customer's; nothing applied.
+                throw new StaleWriterException(Key, _epoch);
+            }
             if (State.MergedInto is { } moved)
             {
                 // Durable here but the profile has since moved: the merge forwarded durable entries; deliver again there.

@@ -245,9 +245,9 @@ public sealed partial class CustomerGrain
         var json = JsonSerializer.SerializeToUtf8Bytes(e, CustomerJsonContext.Default.CustomerEvent);
         if (historyOrigin is null)
         {
-            return new JournalAppend(Key, e.EventId, CustomerDataProtector.Seal(_dataKey!, Key, json));
+            return new JournalAppend(Key, e.EventId, CustomerDataProtector.Seal(_dataKey!, Key, json), _epoch);
         }
-        return new JournalAppend(Key, historyOrigin + ":" + e.EventId, CustomerDataProtector.Seal(_dataKey!, Key, [HistoryMark, .. json]));
+        return new JournalAppend(Key, historyOrigin + ":" + e.EventId, CustomerDataProtector.Seal(_dataKey!, Key, [HistoryMark, .. json]), _epoch);
     }
 
     /// <summary>Opens a journal entry of this customer: the event and whether it is history (see <see cref="SealEntry"/>).</summary>

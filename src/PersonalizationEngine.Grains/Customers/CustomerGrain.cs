@@ -42,6 +42,8 @@ public sealed partial class CustomerGrain(
     private byte[]? _dataKey;
     private int _sinceSnapshot;
     private bool _dirty;
+    /// <summary>This activation's writer epoch (0: fencing off); every journal append carries it.</summary>
+    private long _epoch;
 
     private CustomerGrainState State => state.State;
 
@@ -56,6 +58,13 @@ public sealed partial class CustomerGrain(
     {
         _key = this.GetPrimaryKeyString();
         activations.Activated();
+        if (_options.Fencing)
+        {
+            // Claim first, read second: an older activation still running elsewhere can no longer append or snapshot, and
+            // everything it did append before the claim is in what this activation reads.
+            _epoch = await storage.ClaimWriterAsync(TypeName, _key, cancellationToken).ConfigureAwait(true);
+            await StoreCalls.Unwrapped(state.ReadStateAsync()).ConfigureAwait(true);
+        }
         if (State.Sealed is null && State.MergedInto is null && State.JournalSequence == 0)
         {
             // Nothing stored: a new customer, unless a crash left journal entries before the first snapshot.
@@ -132,6 +141,16 @@ public sealed partial class CustomerGrain(
 
     private void MarkDirty() => _dirty = true;
 
+    /// <summary>This activation lost its writer claim: it stops accepting work and leaves as soon as it is idle.</summary>
+    private void Fenced()
+    {
+        _stale = true;
+        GrainLog.ActivationFenced(logger, TypeName);
+        DeactivateOnIdle();
+    }
+
+    private bool _stale;
+
     /// <summary>
     /// Seals the profile into the state and writes it, expecting the version it read (a stale activation's write fails
     /// with <see cref="Orleans.Storage.InconsistentStateException"/>). Sealing and serialising happen before the first
@@ -148,6 +167,14 @@ public sealed partial class CustomerGrain(
         try
         {
             await StoreCalls.Unwrapped(state.WriteStateAsync()).ConfigureAwait(true);
+        }
+        catch (Orleans.Storage.InconsistentStateException)
+        {
+            // Another activation claimed this customer (a membership change): this one is stale; it leaves, and the
+            // caller's retry reaches the other. Nothing is written back on the way out.
+            _dirty = false;
+            Fenced();
+            throw;
         }
         catch
         {

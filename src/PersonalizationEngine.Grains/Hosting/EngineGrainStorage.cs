@@ -31,6 +31,14 @@ public sealed class EngineGrainStorage(IStorageProvider storage) : IGrainStorage
             grainState.RecordExists = false;
             return;
         }
+        if (stored.Data.Length == 0)
+        {
+            // Claimed by a writer (fencing) before any state was written: no state yet, but its version is the ETag.
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = stored.Version.ToString(CultureInfo.InvariantCulture);
+            grainState.RecordExists = false;
+            return;
+        }
         grainState.State = JsonSerializer.Deserialize<T>(stored.Data, Json) ?? Activator.CreateInstance<T>();
         grainState.ETag = stored.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;

@@ -34,4 +34,13 @@ internal static partial class GrainLog
 
     [LoggerMessage(2110, LogLevel.Warning, "Decision counts of the last second could not be handed to the offer grains at shutdown.")]
     public static partial void DecisionCountsLost(ILogger logger, Exception exception);
+
+    [LoggerMessage(2111, LogLevel.Information, "Shared record {RecordType}/{RecordKey} changed elsewhere; reloaded at version {Version}.")]
+    public static partial void SharedRecordReloaded(ILogger logger, string recordType, string recordKey, long version);
+
+    [LoggerMessage(2112, LogLevel.Warning, "Checking shared records against the store failed; copies stay as they are until the next check.")]
+    public static partial void SharedRecordCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2113, LogLevel.Warning, "A {GrainType} activation lost its writer claim to a newer activation (membership change); it refuses work and deactivates.")]
+    public static partial void ActivationFenced(ILogger logger, string grainType);
 }

@@ -27,25 +27,20 @@ public sealed class ReminderPoller(IStorageProvider storage, IGrainFactory grain
             var now = time.GetUtcNow();
             var due = await storage.Reminders.ReadDueAsync(now, counter.Options.MaxRemindersPerPoll, cancellationToken).ConfigureAwait(false);
             if (due.Count == 0) return 0;
-            // Advance first, deliver second: a crash in between loses one tick rather than repeating it forever.
-            var advances = new List<Task>(due.Count);
-            foreach (var r in due)
+            // Claim first, deliver second: a crash in between loses one tick rather than repeating it forever. The claim
+            // is a compare-and-set on the due time, so when every node of a cluster polls, each tick is delivered once.
+            var claims = new Task<bool>[due.Count];
+            for (var i = 0; i < due.Count; i++)
             {
-                if (r.Period > TimeSpan.Zero)
-                {
-                    var missed = (long)((now - r.DueAt).Ticks / r.Period.Ticks) + 1;
-                    advances.Add(storage.Reminders.UpsertAsync(r with { DueAt = r.DueAt + (r.Period * missed) }, cancellationToken));
-                }
-                else
-                {
-                    advances.Add(storage.Reminders.DeleteAsync(r.GrainType, r.Key, r.Name, cancellationToken));
-                }
+                var r = due[i];
+                DateTimeOffset? next = r.Period > TimeSpan.Zero ? r.DueAt + (r.Period * ((long)((now - r.DueAt).Ticks / r.Period.Ticks) + 1)) : null;
+                claims[i] = storage.Reminders.TryClaimAsync(r, next, cancellationToken);
             }
-            await Task.WhenAll(advances).ConfigureAwait(false);
+            var claimed = await Task.WhenAll(claims).ConfigureAwait(false);
             var deliveries = new List<Task>(due.Count);
-            foreach (var r in due)
+            for (var i = 0; i < due.Count; i++)
             {
-                deliveries.Add(DeliverAsync(r));
+                if (claimed[i]) deliveries.Add(DeliverAsync(due[i]));
             }
             await Task.WhenAll(deliveries).ConfigureAwait(false);
             return due.Count;

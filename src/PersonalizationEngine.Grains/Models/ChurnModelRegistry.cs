@@ -11,8 +11,32 @@ namespace PersonalizationEngine.Grains.Models;
 /// configured <c>Models:ChurnPath</c>); swapped without restart by <see cref="ReplaceAsync"/>, which stores the
 /// new artefact first. Grains read <see cref="Current"/> at scoring time, so the next score uses the new model.
 /// </summary>
-public sealed class ChurnModelRegistry(IStorageProvider storage, ILogger<ChurnModelRegistry> logger)
+public sealed class ChurnModelRegistry(IStorageProvider storage, ILogger<ChurnModelRegistry> logger) : Sharing.ISharedRecord
 {
+    private readonly SemaphoreSlim _write = new(1, 1);
+    private string? _configuredPath;
+    private long _version;
+
+    string Sharing.ISharedRecord.RecordType => RecordType;
+
+    string Sharing.ISharedRecord.RecordKey => RecordKey;
+
+    public long Version => Volatile.Read(ref _version);
+
+    /// <summary>Activates the model uploaded through another node (the stored artefact is the truth).</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await LoadAsync(_configuredPath, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
     private const string RecordType = "model";
     private const string RecordKey = "churn";
     private ChurnModel? _current;
@@ -24,12 +48,15 @@ public sealed class ChurnModelRegistry(IStorageProvider storage, ILogger<ChurnMo
 
     public async Task LoadAsync(string? configuredPath, CancellationToken cancellationToken)
     {
+        _configuredPath = configuredPath;
         var stored = await storage.States.ReadAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
         if (stored is not null)
         {
             Set(ChurnModel.FromJson(Encoding.UTF8.GetString(stored.Data)).Validated(), "store");
+            Volatile.Write(ref _version, stored.Version);
             return;
         }
+        Volatile.Write(ref _version, 0);
         var path = configuredPath ?? Path.Combine(AppContext.BaseDirectory, "models", "churn.json");
         if (File.Exists(path))
         {
@@ -43,9 +70,18 @@ public sealed class ChurnModelRegistry(IStorageProvider storage, ILogger<ChurnMo
     public async Task<ChurnModel> ReplaceAsync(string json, CancellationToken cancellationToken)
     {
         var model = ChurnModel.FromJson(json).Validated();
-        var existing = await storage.States.ReadAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
-        await storage.States.WriteAsync(RecordType, RecordKey, Encoding.UTF8.GetBytes(model.ToJson()), existing?.Version ?? 0, cancellationToken).ConfigureAwait(false);
-        Set(model, "store");
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var existing = await storage.States.ReadVersionAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
+            var version = await storage.States.WriteAsync(RecordType, RecordKey, Encoding.UTF8.GetBytes(model.ToJson()), existing, cancellationToken).ConfigureAwait(false);
+            Set(model, "store");
+            Volatile.Write(ref _version, version);
+        }
+        finally
+        {
+            _write.Release();
+        }
         return model;
     }
 

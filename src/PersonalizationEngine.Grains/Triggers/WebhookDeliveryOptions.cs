@@ -16,6 +16,12 @@ public sealed class WebhookDeliveryOptions
     /// and logged) rather than letting the outbox grow without bound while an endpoint is down.
     /// </summary>
     public int MaxPending { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long a node that claimed a retry has to finish it (longer than an attempt's timeout) before another node may
+    /// claim it again: a delivery is retried by one node at a time, and by another when its node died.
+    /// </summary>
+    public TimeSpan RetryLease { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>A delivery waiting in the durable outbox for its next attempt (it survives a restart).</summary>

@@ -204,6 +204,14 @@ public sealed partial class WebhookDispatcher : BackgroundService
 
     private async Task RetryAsync(PendingDelivery delivery, CancellationToken ct)
     {
+        // Every node sees the outbox (a shared record): a retry is attempted by the node that claims it first, by moving
+        // its next attempt past the attempt's lease (compare-and-set on the stored record). A node that dies mid-attempt
+        // leaves the delivery due again when the lease runs out, for another node to claim.
+        var lease = _time.GetUtcNow() + _options.RetryLease;
+        if (!await Outbox.UpdateAsync(delivery.Id, d => d.NextAttemptAt == delivery.NextAttemptAt && d.Attempts == delivery.Attempts ? d with { NextAttemptAt = lease } : null, ct).ConfigureAwait(false))
+        {
+            return; // claimed by another node (or delivered, or erased) meanwhile
+        }
         if (Triggers.Get(delivery.TriggerId) is not { Enabled: true } trigger)
         {
             LogTriggerGone(_logger, delivery.Id, delivery.TriggerId);

@@ -6,7 +6,20 @@ public sealed class InMemoryEventJournal : IEventJournal
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<JournalEntry>> _streams = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _epochs = new(StringComparer.Ordinal);
     private long _sequence;
+
+    /// <summary>Increments the stream's writer epoch; called by <see cref="InMemoryStorageProvider.ClaimWriterAsync"/> under its state bump.</summary>
+    internal long Claim(string streamKey, Action bumpState)
+    {
+        lock (_gate)
+        {
+            var epoch = _epochs.GetValueOrDefault(streamKey) + 1;
+            _epochs[streamKey] = epoch;
+            bumpState();
+            return epoch;
+        }
+    }
 
     public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken = default)
     {
@@ -14,6 +27,14 @@ public sealed class InMemoryEventJournal : IEventJournal
         var now = DateTimeOffset.UtcNow;
         lock (_gate)
         {
+            foreach (var e in entries)
+            {
+                if (e.Epoch > 0 && _epochs.GetValueOrDefault(e.StreamKey) != e.Epoch)
+                {
+                    return Task.FromException<IReadOnlyList<long>>(new StaleWriterException(e.StreamKey, e.Epoch));
+                }
+            }
+
             for (var i = 0; i < entries.Count; i++)
             {
                 var e = entries[i];

@@ -16,6 +16,9 @@ public sealed class InMemoryGrainStateStore : IGrainStateStore
     public Task<StoredState?> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default) =>
         Task.FromResult(_records.TryGetValue((grainType, key), out var s) ? s : null);
 
+    public Task<long> ReadVersionAsync(string grainType, string key, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_records.TryGetValue((grainType, key), out var s) ? s.Version : 0);
+
     public Task<long> WriteAsync(string grainType, string key, byte[] data, long expectedVersion, CancellationToken cancellationToken = default)
     {
         var id = (grainType, key);
@@ -39,6 +42,13 @@ public sealed class InMemoryGrainStateStore : IGrainStateStore
 
         Interlocked.Increment(ref _writeCount);
         return Task.FromResult(expectedVersion + 1);
+    }
+
+    /// <summary>Moves a record's version on without changing its data (a writer claim), so earlier readers' writes fail.</summary>
+    internal void BumpVersion(string grainType, string key)
+    {
+        var id = (grainType, key);
+        _records.AddOrUpdate(id, static _ => new StoredState([], 1), static (_, current) => current with { Version = current.Version + 1 });
     }
 
     public Task<bool> DeleteAsync(string grainType, string key, CancellationToken cancellationToken = default) =>

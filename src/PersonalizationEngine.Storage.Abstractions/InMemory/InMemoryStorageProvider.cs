@@ -20,6 +20,9 @@ public sealed class InMemoryStorageProvider : IStorageProvider
 
     IReminderStore IStorageProvider.Reminders => Reminders;
 
+    public Task<long> ClaimWriterAsync(string grainType, string key, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Journal.Claim(key, () => States.BumpVersion(grainType, key)));
+
     public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task<bool> IsHealthyAsync(CancellationToken cancellationToken = default) => Task.FromResult(true);

@@ -36,6 +36,9 @@ public abstract class GroupCommitJournal : IEventJournal, IAsyncDisposable
 
     protected string ProviderName { get; }
 
+    /// <summary>The sequence <see cref="WriteBatchAsync"/> reports for an entry refused by fencing.</summary>
+    protected const long Fenced = -1;
+
     public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken = default)
     {
         if (entries is null)
@@ -94,7 +97,10 @@ public abstract class GroupCommitJournal : IEventJournal, IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Writes the entries in one transaction and returns their sequences in input order; throws when nothing was committed.</summary>
+    /// <summary>
+    /// Writes the entries in one transaction and returns their sequences in input order; throws when nothing was committed.
+    /// A fenced entry whose epoch is stale is not written and gets <see cref="Fenced"/> as its sequence.
+    /// </summary>
     protected abstract Task<long[]> WriteBatchAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken);
 
     private async Task EnqueueSlowAsync(PendingAppend pending, CancellationToken cancellationToken)
@@ -208,7 +214,17 @@ public abstract class GroupCommitJournal : IEventJournal, IAsyncDisposable
         foreach (var pending in batch)
         {
             var count = pending.Entries.Count;
-            pending.Completion.TrySetResult(new ArraySegment<long>(sequences, offset, count).ToArray());
+            var mine = new ArraySegment<long>(sequences, offset, count);
+            var fenced = mine.AsSpan().IndexOf(Fenced);
+            if (fenced >= 0)
+            {
+                var e = pending.Entries[fenced];
+                pending.Completion.TrySetException(new StaleWriterException(e.StreamKey, e.Epoch));
+            }
+            else
+            {
+                pending.Completion.TrySetResult(mine.ToArray());
+            }
             offset += count;
         }
     }

@@ -11,6 +11,7 @@ namespace PersonalizationEngine.Storage.Postgres;
 internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, string schema, PostgresWriteBatcher batcher) : IGrainStateStore
 {
     private readonly string _read = $"SELECT data, version FROM {schema}.grain_state WHERE grain_type = $1 AND grain_key = $2";
+    private readonly string _readVersion = $"SELECT version FROM {schema}.grain_state WHERE grain_type = $1 AND grain_key = $2";
     private readonly string _insert = $"INSERT INTO {schema}.grain_state (grain_type, grain_key, data, version) VALUES ($1, $2, $3, 1) ON CONFLICT (grain_type, grain_key) DO NOTHING";
     private readonly string _update = $"UPDATE {schema}.grain_state SET data = $3, version = version + 1, updated_at = now() WHERE grain_type = $1 AND grain_key = $2 AND version = $4";
     private readonly string _delete = $"DELETE FROM {schema}.grain_state WHERE grain_type = $1 AND grain_key = $2";
@@ -24,6 +25,14 @@ internal sealed class PostgresGrainStateStore(NpgsqlDataSource dataSource, strin
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new StoredState(reader.GetFieldValue<byte[]>(0), reader.GetInt64(1))
             : null;
+    }
+
+    public async Task<long> ReadVersionAsync(string grainType, string key, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(_readVersion);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainType });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long v ? v : 0;
     }
 
     public async Task<long> WriteAsync(string grainType, string key, byte[] data, long expectedVersion, CancellationToken cancellationToken = default)

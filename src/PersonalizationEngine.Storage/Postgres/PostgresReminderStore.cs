@@ -11,6 +11,8 @@ internal sealed class PostgresReminderStore(NpgsqlDataSource dataSource, string 
         """;
 
     private readonly string _delete = $"DELETE FROM {schema}.reminders WHERE grain_type = $1 AND grain_key = $2 AND name = $3";
+    private readonly string _claimOnce = $"DELETE FROM {schema}.reminders WHERE grain_type = $1 AND grain_key = $2 AND name = $3 AND due_at = $4";
+    private readonly string _claimNext = $"UPDATE {schema}.reminders SET due_at = $5 WHERE grain_type = $1 AND grain_key = $2 AND name = $3 AND due_at = $4";
     private readonly string _readDue = $"SELECT grain_type, grain_key, name, due_at, period_ms FROM {schema}.reminders WHERE due_at <= $1 ORDER BY due_at LIMIT $2";
     private readonly string _read = $"SELECT grain_type, grain_key, name, due_at, period_ms FROM {schema}.reminders WHERE grain_type = $1 AND grain_key = $2 ORDER BY name";
 
@@ -34,6 +36,17 @@ internal sealed class PostgresReminderStore(NpgsqlDataSource dataSource, string 
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    public async Task<bool> TryClaimAsync(ReminderEntry due, DateTimeOffset? nextDueAt, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(nextDueAt is null ? _claimOnce : _claimNext);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = due.GrainType });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = due.Key });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = due.Name });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = due.DueAt.ToUniversalTime() });
+        if (nextDueAt is { } next) command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = next.ToUniversalTime() });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset until, int limit = int.MaxValue, CancellationToken cancellationToken = default)

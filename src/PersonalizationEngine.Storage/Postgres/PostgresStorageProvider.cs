@@ -100,6 +100,38 @@ public sealed class PostgresStorageProvider : IStorageProvider
         }
     }
 
+    public async Task<long> ClaimWriterAsync(string grainType, string key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Exclusive on the bucket: waits for journal batches holding it shared (their fenced appends commit first and
+        // are visible to the claimer's next read), and batches after it read the new epoch.
+        await using var claim = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({PostgresEventJournal.FenceLockSpace}, $1)") { Parameters = { new NpgsqlParameter<int> { TypedValue = WriterFencing.BucketOf(key) } } },
+                new NpgsqlBatchCommand($"INSERT INTO {QuotedSchema}.stream_epoch (stream_key, epoch) VALUES ($1, 1) ON CONFLICT (stream_key) DO UPDATE SET epoch = stream_epoch.epoch + 1 RETURNING epoch")
+                {
+                    Parameters = { new NpgsqlParameter<string> { TypedValue = key } },
+                },
+                new NpgsqlBatchCommand($"INSERT INTO {QuotedSchema}.grain_state (grain_type, grain_key, data, version) VALUES ($1, $2, ''::bytea, 1) ON CONFLICT (grain_type, grain_key) DO UPDATE SET version = grain_state.version + 1")
+                {
+                    Parameters = { new NpgsqlParameter<string> { TypedValue = grainType }, new NpgsqlParameter<string> { TypedValue = key } },
+                },
+            },
+        };
+        long epoch;
+        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            epoch = reader.GetInt64(0);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return epoch;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _journal.DisposeAsync().ConfigureAwait(false);

@@ -54,6 +54,18 @@ internal sealed class SqliteEventJournal(SqliteConnectionFactory connections, Jo
         var sequences = new long[entries.Count];
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Fencing: the IMMEDIATE transaction holds the database's write lock, so a claim commits wholly before or after.
+        Dictionary<string, long>? epochs = null;
+        foreach (var e in entries)
+        {
+            if (e.Epoch <= 0 || (epochs?.ContainsKey(e.StreamKey) ?? false)) continue;
+            epochs ??= new Dictionary<string, long>(StringComparer.Ordinal);
+            await using var read = connection.CreateCommand();
+            read.Transaction = transaction;
+            read.CommandText = "SELECT epoch FROM stream_epoch WHERE stream_key = $stream";
+            read.Parameters.AddWithValue("$stream", e.StreamKey);
+            epochs[e.StreamKey] = read.ExecuteScalar() is long epoch ? epoch : 0;
+        }
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
@@ -70,6 +82,11 @@ internal sealed class SqliteEventJournal(SqliteConnectionFactory connections, Jo
             for (var i = 0; i < entries.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (entries[i].Epoch > 0 && epochs![entries[i].StreamKey] != entries[i].Epoch)
+                {
+                    sequences[i] = Fenced;
+                    continue;
+                }
                 stream.Value = entries[i].StreamKey;
                 id.Value = entries[i].EventId;
                 payload.Value = entries[i].Payload;

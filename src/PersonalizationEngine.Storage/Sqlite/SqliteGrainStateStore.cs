@@ -16,6 +16,16 @@ internal sealed class SqliteGrainStateStore(SqliteConnectionFactory connections)
             : null;
     }
 
+    public async Task<long> ReadVersionAsync(string grainType, string key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM grain_state WHERE grain_type = $type AND grain_key = $key";
+        command.Parameters.AddWithValue("$type", grainType);
+        command.Parameters.AddWithValue("$key", key);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long v ? v : 0;
+    }
+
     public async Task<long> WriteAsync(string grainType, string key, byte[] data, long expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);

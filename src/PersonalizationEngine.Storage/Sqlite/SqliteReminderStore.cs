@@ -33,6 +33,21 @@ internal sealed class SqliteReminderStore(SqliteConnectionFactory connections) :
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
+    public async Task<bool> TryClaimAsync(ReminderEntry due, DateTimeOffset? nextDueAt, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = nextDueAt is null
+            ? "DELETE FROM reminders WHERE grain_type = $type AND grain_key = $key AND name = $name AND due_at = $due"
+            : "UPDATE reminders SET due_at = $next WHERE grain_type = $type AND grain_key = $key AND name = $name AND due_at = $due";
+        command.Parameters.AddWithValue("$type", due.GrainType);
+        command.Parameters.AddWithValue("$key", due.Key);
+        command.Parameters.AddWithValue("$name", due.Name);
+        command.Parameters.AddWithValue("$due", due.DueAt.ToUnixTimeMilliseconds());
+        if (nextDueAt is { } next) command.Parameters.AddWithValue("$next", next.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset until, int limit = int.MaxValue, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -104,6 +104,31 @@ public sealed class SqliteStorageProvider : IStorageProvider
         }
     }
 
+    public async Task<long> ClaimWriterAsync(string grainType, string key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long epoch;
+        await using (var claim = connection.CreateCommand())
+        {
+            claim.Transaction = transaction;
+            claim.CommandText = "INSERT INTO stream_epoch (stream_key, epoch) VALUES ($key, 1) ON CONFLICT (stream_key) DO UPDATE SET epoch = epoch + 1 RETURNING epoch";
+            claim.Parameters.AddWithValue("$key", key);
+            epoch = (long)(await claim.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        await using (var bump = connection.CreateCommand())
+        {
+            bump.Transaction = transaction;
+            bump.CommandText = "INSERT INTO grain_state (grain_type, grain_key, data, version, updated_at) VALUES ($type, $key, x'', 1, $now) ON CONFLICT (grain_type, grain_key) DO UPDATE SET version = version + 1";
+            bump.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            bump.Parameters.AddWithValue("$type", grainType);
+            bump.Parameters.AddWithValue("$key", key);
+            await bump.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return epoch;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _journal.DisposeAsync().ConfigureAwait(false);
