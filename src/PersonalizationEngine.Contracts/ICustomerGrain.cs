@@ -70,6 +70,18 @@ public interface ICustomerGrain : IGrainWithStringKey
 
     [Alias("split-complete")]
     Task<IdentifierSet> CompleteSplitAsync(IdentifierKeys identifiersToMove, string newProfileId);
+
+    /// <summary>The events the journal holds for this profile, newest first, a page at a time (console; identifiers by type only).</summary>
+    [Alias("console-timeline")]
+    Task<TimelinePage?> TimelineAsync(TimelineQuery query);
+
+    /// <summary>Identifiers (masked) with where and when they were linked, and the merges and unmerges seen in the journal.</summary>
+    [Alias("console-identity")]
+    Task<IdentityGraph?> IdentityGraphAsync();
+
+    /// <summary>Segments with entry times and the most recent decisions with their score breakdown and outcomes.</summary>
+    [Alias("console-activity")]
+    ValueTask<CustomerActivity?> ActivityAsync();
 }
 
 /// <summary>The churn answer: null score without a profile or a model.</summary>

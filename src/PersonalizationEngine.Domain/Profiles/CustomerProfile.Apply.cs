@@ -88,10 +88,37 @@ public sealed partial class CustomerProfile
             var member = Segments.Contains(segment.Id);
             var now = ConditionEvaluator.Evaluate(segment.Condition, context);
             if (now == member) continue;
-            if (now) Segments.Add(segment.Id); else Segments.Remove(segment.Id);
+            if (now) EnterSegment(segment.Id, asOf); else LeaveSegment(segment.Id);
             (changes ??= []).Add(new SegmentChange(segment.Id, now, asOf));
         }
         return (IReadOnlyList<SegmentChange>?)changes ?? [];
+    }
+
+    private static readonly DateTimeOffset SecondEpoch = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private void EnterSegment(string segmentId, DateTimeOffset at)
+    {
+        var since = SegmentSince ??= new List<int>(Segments.Count + 1);
+        // Memberships from before entry times were kept: entry time unknown (0).
+        while (since.Count < Segments.Count) since.Add(0);
+        Segments.Add(segmentId);
+        since.Add((int)Math.Clamp((at - SecondEpoch).TotalSeconds, 1, int.MaxValue));
+    }
+
+    private void LeaveSegment(string segmentId)
+    {
+        var i = Segments.IndexOf(segmentId);
+        if (i < 0) return;
+        Segments.RemoveAt(i);
+        if (SegmentSince is { } since && i < since.Count) since.RemoveAt(i);
+        if (SegmentSince is { Count: 0 }) SegmentSince = null; // nothing to keep (and nothing written to the snapshot)
+    }
+
+    /// <summary>When the profile entered a segment it is in, or null when it is not in it or the time is unknown.</summary>
+    public DateTimeOffset? SegmentEnteredAt(string segmentId)
+    {
+        var i = Segments.IndexOf(segmentId);
+        return i >= 0 && SegmentSince is { } since && i < since.Count && since[i] > 0 ? SecondEpoch.AddSeconds(since[i]) : null;
     }
 
     private void AddIdentifiers(IReadOnlyDictionary<string, string> identifiers, ProfileSettings settings)

@@ -27,6 +27,7 @@ public sealed partial class CustomerProfile : IJsonOnDeserialized
         RecentEventMinutes ??= [];
         for (var i = 0; i < Segments.Count; i++) Segments[i] = SharedStrings.Share(Segments[i]);
         Segments.TrimExcess();
+        SegmentSince?.TrimExcess();
         RecentEventIds.Capacity = RecentEventIds.Count;
         RecentEventMinutes.Capacity = RecentEventMinutes.Count;
         Compact(State.Categories);

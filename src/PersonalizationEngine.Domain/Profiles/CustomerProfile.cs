@@ -18,6 +18,13 @@ public sealed partial class CustomerProfile
     /// <summary>Key: <c>purpose</c> or <c>purpose:channel</c>.</summary>
     public Dictionary<string, ConsentState> Consents { get; set; } = new(StringComparer.Ordinal);
     public List<string> Segments { get; set; } = [];
+    /// <summary>
+    /// When the profile entered each of <see cref="Segments"/> (same order), in seconds since 2020-01-01 UTC; 0 for
+    /// memberships from before entry times were kept. Null until the first entry, and then not written, so snapshots
+    /// of profiles without one read and write back unchanged (issue 19: the console shows it).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<int>? SegmentSince { get; set; }
     public FeatureState State { get; set; } = new();
     public long EventCount { get; set; }
     public Dictionary<string, int>? CustomTypeCounts { get; set; }

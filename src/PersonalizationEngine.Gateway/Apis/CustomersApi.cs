@@ -141,7 +141,7 @@ internal static class CustomersApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<ConsentsRecorded>, ProblemHttpResult>> PutConsentsAsync(string @ref, ConsentsRequest request, CustomerDirectory directory, IngestionService ingestion, TimeProvider time, IOptions<EngineOptions> engine)
+    internal static async Task<Results<Ok<ConsentsRecorded>, ProblemHttpResult>> PutConsentsAsync(string @ref, ConsentsRequest request, CustomerDirectory directory, IngestionService ingestion, TimeProvider time, IOptions<EngineOptions> engine)
     {
         var (id, problem) = await ResolveAsync(@ref, directory, engine);
         if (problem is not null) return problem;

@@ -63,6 +63,7 @@ public static class EngineHostingExtensions
         services.AddSingleton<PersonalizationEngine.Grains.Stats.StatsHistory>();
         services.AddSingleton<PersonalizationEngine.Grains.Stats.StatsSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Stats.StatsSampler>());
+        ConsolePages.ConsoleSetup.AddConsole(services); // issue 19: the console's history, read routes and customer tokens
         // What is registered at all is decided from the bound sections here (they are validated again at start).
         var demo = config.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new();
         var metricsOptions = config.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new();
@@ -197,7 +198,7 @@ public static class EngineHostingExtensions
         var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled;
         app.MapGet("/", () => demo
                 ? (IResult)TypedResults.Redirect("/demo/")
-                : TypedResults.Ok(new EngineIndex("Personalization Engine", "/docs", "/openapi/v1.json", "/dashboard/", "/health/ready")))
+                : TypedResults.Ok(new EngineIndex("Personalization Engine", "/docs", "/openapi/v1.json", "/dashboard/", "/health/ready", "/console/")))
             .AllowAnonymous().ExcludeFromDescription();
     }
 
@@ -228,10 +229,11 @@ public static class EngineHostingExtensions
         api.MapStatsApi();
         api.MapClusterApi();
         api.MapDecisionsApi();
+        ConsolePages.ConsoleSetup.MapConsoleApis(api);
         if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled) Demo.DemoSetup.Map(app);
         return app;
     }
 }
 
 /// <summary>The answer of <c>/</c> outside the demo: where the docs, the OpenAPI document, the dashboard and health are.</summary>
-public sealed record EngineIndex(string Name, string Docs, string OpenApi, string Dashboard, string Health);
+public sealed record EngineIndex(string Name, string Docs, string OpenApi, string Dashboard, string Health, string Console);

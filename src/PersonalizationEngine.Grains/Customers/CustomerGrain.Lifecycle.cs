@@ -83,7 +83,7 @@ public sealed partial class CustomerGrain
                 if (OpenEntry(entry) is (var e, History: false)) late.Add(e);
             }
         }
-        if (_profile is not null) segmentCounts.Add(_profile.Segments, -1);
+        if (_profile is not null) segmentCounts.Add(_profile.Segments, -1, Key);
         State.MergedInto = survivorId;
         State.Sealed = null;
         State.Absorbed = null;
@@ -101,7 +101,7 @@ public sealed partial class CustomerGrain
     {
         var identifiers = _profile is null ? new Dictionary<string, List<string>>(StringComparer.Ordinal) : CopyIdentifiers(_profile.Identifiers);
         IReadOnlyList<string> absorbed = State.Absorbed?.ToList() ?? [];
-        if (Exists) segmentCounts.Add(_profile!.Segments, -1);
+        if (Exists) segmentCounts.Add(_profile!.Segments, -1, Key);
         _profile = null;
         ForgetPending();
         await DestroyDataAsync().ConfigureAwait(true);
@@ -171,7 +171,7 @@ public sealed partial class CustomerGrain
         var identifiersToMove = keys.Keys.ToHashSet(StringComparer.Ordinal);
         var split = await SplitAsync(identifiersToMove, newProfileId).ConfigureAwait(true);
         var remaining = split.Remaining;
-        segmentCounts.Add(_profile!.Segments, -1);
+        segmentCounts.Add(_profile!.Segments, -1, Key);
         // Identifiers that only the moved events carried leave this profile, even if the journal was incomplete.
         foreach (var key in identifiersToMove)
         {
@@ -181,7 +181,7 @@ public sealed partial class CustomerGrain
         foreach (var type in remaining.Identifiers.Where(p => p.Value.Count == 0).Select(p => p.Key).ToList()) remaining.Identifiers.Remove(type);
         remaining.Scores = _profile.Scores;
         _profile = remaining;
-        segmentCounts.Add(_profile.Segments, +1);
+        segmentCounts.Add(_profile.Segments, +1, Key);
         var kept = split.RemainingEvents.Count > 0
             ? await storage.Journal.AppendAsync([.. split.RemainingEvents.Select(e => SealEntry(e, historyOrigin: newProfileId))]).ConfigureAwait(true)
             : [];

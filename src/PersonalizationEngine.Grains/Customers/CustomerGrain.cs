@@ -88,7 +88,7 @@ public sealed partial class CustomerGrain(
             return;
         }
         await ReplayJournalAsync(cancellationToken).ConfigureAwait(true);
-        if (_profile is not null) segmentCounts.Add(_profile.Segments, +1);
+        if (_profile is not null) segmentCounts.Add(_profile.Segments, +1, Key);
         if (_profile is not null) RestorePending();
     }
 
@@ -101,7 +101,7 @@ public sealed partial class CustomerGrain(
         try
         {
             await ParkPendingAsync().ConfigureAwait(true);
-            if (Exists) segmentCounts.Add(_profile!.Segments, -1);
+            if (Exists) segmentCounts.Add(_profile!.Segments, -1, Key);
             if (_dirty && State.MergedInto is null)
             {
                 await WriteStateAsync().ConfigureAwait(true);
@@ -218,7 +218,7 @@ public sealed partial class CustomerGrain(
     {
         foreach (var c in changes)
         {
-            segmentCounts.Change(c.SegmentId, c.Entered);
+            segmentCounts.Change(c.SegmentId, c.Entered, Key);
             triggers.Publish(new Triggers.CustomerSignal(c.Entered ? Triggers.TriggerKinds.SegmentEntered : Triggers.TriggerKinds.SegmentLeft, Key, c.At, Segment: c.SegmentId));
         }
     }

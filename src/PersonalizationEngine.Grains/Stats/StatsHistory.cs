@@ -1,7 +1,8 @@
 namespace PersonalizationEngine.Grains.Stats;
 
 /// <summary>One second of the dashboard's charts.</summary>
-public sealed record StatsPoint(DateTimeOffset Time, double EventsPerSecond, double DecisionsPerSecond, double LatencyP50Ms, double LatencyP99Ms, int ActiveGrains);
+/// <param name="IngestLagP50Ms">Receipt to durable and applied, median of the second's batches (0 without any).</param>
+public sealed record StatsPoint(DateTimeOffset Time, double EventsPerSecond, double DecisionsPerSecond, double LatencyP50Ms, double LatencyP99Ms, int ActiveGrains, double IngestLagP50Ms = 0, double IngestLagP99Ms = 0);
 
 /// <summary>
 /// The last hour of per-second figures, kept server-side (a ring), so a dashboard opened or reloaded shows history

@@ -14,10 +14,12 @@ public sealed class StatsSampler : BackgroundService
     private readonly EngineStats _stats;
     private readonly StatsHistory _history;
     private readonly TimeProvider _time;
+    private readonly IngestLag? _ingestLag;
     private StatsSnapshot? _latest;
 
-    public StatsSampler(EngineStats stats, StatsHistory history, TimeProvider time, IMeterFactory meters, Decisioning.DecisionService decisions)
+    public StatsSampler(EngineStats stats, StatsHistory history, TimeProvider time, IMeterFactory meters, Decisioning.DecisionService decisions, IngestLag? ingestLag = null)
     {
+        _ingestLag = ingestLag;
         _stats = stats;
         _history = history;
         _time = time;
@@ -62,7 +64,8 @@ public sealed class StatsSampler : BackgroundService
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 var s = Sample();
-                _history.Add(new StatsPoint(s.Time, s.EventsPerSecond, s.DecisionsPerSecond, s.DecisionLatencyMs.P50, s.DecisionLatencyMs.P99, s.ActiveGrains));
+                var (lag50, lag99) = _ingestLag?.Drain() ?? (0, 0);
+                _history.Add(new StatsPoint(s.Time, s.EventsPerSecond, s.DecisionsPerSecond, s.DecisionLatencyMs.P50, s.DecisionLatencyMs.P99, s.ActiveGrains, lag50, lag99));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
