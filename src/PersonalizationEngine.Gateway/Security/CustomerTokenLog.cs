@@ -3,9 +3,9 @@ namespace PersonalizationEngine.Gateway.Security;
 /// <summary>Log messages of customer tokens: lifetimes and reasons only, never the profile or the token.</summary>
 internal static partial class CustomerTokenLog
 {
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Customer token issued for {Seconds} s.")]
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "Customer token issued for {Seconds} s.")]
     public static partial void Issued(ILogger logger, double seconds);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Customer token refused: {Reason}.")]
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Information, Message = "Customer token refused: {Reason}.")]
     public static partial void Refused(ILogger logger, CustomerTokenCheck reason);
 }

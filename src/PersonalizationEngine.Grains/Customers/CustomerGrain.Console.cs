@@ -11,7 +11,7 @@ namespace PersonalizationEngine.Grains.Customers;
 /// holds, segments with entry times, and the last few decisions with their score breakdown and outcomes. Nothing
 /// here changes the profile; identifiers leave masked (the timeline names only their types).
 /// </summary>
-public sealed partial class CustomerGrain : IIncomingGrainCallFilter
+public sealed partial class CustomerGrain
 {
     /// <summary>Decisions remembered per customer for the console (in memory only, while the customer is active).</summary>
     private const int RememberedDecisions = 5;
@@ -25,27 +25,14 @@ public sealed partial class CustomerGrain : IIncomingGrainCallFilter
 
     private Queue<(DecisionView View, DecideInput Input, DateTimeOffset At)>? _decided;
 
-    /// <summary>
-    /// Every call to this grain passes here (a grain-level Orleans call filter): a decision's answer is remembered for
-    /// the console without touching the decisioning code. Other calls go straight through, but Orleans then builds an
-    /// invoker per call: about 80 B more per call (GrainCallBenchmarks, StatusAsync 810 B against 728 B without the
-    /// filter, 2026-12-01). One call from <c>Decide</c> would replace the filter and that cost.
-    /// </summary>
-    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
+    /// <summary>Remembers a decision's answer for the console (called by <c>DecideAsync</c>; no call filter, no cost to other calls).</summary>
+    private DecisionView Remember(DecisionView view, DecideInput input)
     {
-        if (context.InterfaceMethod?.Name != nameof(ICustomerGrain.DecideAsync)) return context.Invoke();
-        return InvokeAndRememberAsync(context);
-    }
-
-    private async Task InvokeAndRememberAsync(IIncomingGrainCallContext context)
-    {
-        await context.Invoke().ConfigureAwait(true);
-        if (context.Result is DecisionView { ProfileId: not null } view && context.Request.GetArgument(0) is DecideInput input)
-        {
-            var decided = _decided ??= new Queue<(DecisionView, DecideInput, DateTimeOffset)>(RememberedDecisions);
-            if (decided.Count == RememberedDecisions) decided.Dequeue();
-            decided.Enqueue((view, input, time.GetUtcNow()));
-        }
+        if (view.ProfileId is null) return view;
+        var decided = _decided ??= new Queue<(DecisionView, DecideInput, DateTimeOffset)>(RememberedDecisions);
+        if (decided.Count == RememberedDecisions) decided.Dequeue();
+        decided.Enqueue((view, input, time.GetUtcNow()));
+        return view;
     }
 
     public async Task<TimelinePage?> TimelineAsync(TimelineQuery query)

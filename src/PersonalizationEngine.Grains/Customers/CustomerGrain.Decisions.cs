@@ -29,7 +29,7 @@ public sealed partial class CustomerGrain
     /// contact history, the offers' propensity copies (never a call to a shared grain). The decision is remembered so
     /// feedback (impression, click, accept, reject, purchase) can teach the offer models and count conversions.
     /// </summary>
-    public ValueTask<DecisionView> DecideAsync(DecideInput input) => ValueTask.FromResult(Decide(input));
+    public ValueTask<DecisionView> DecideAsync(DecideInput input) => ValueTask.FromResult(Remember(Decide(input), input));
 
     private DecisionView Decide(DecideInput input)
     {
