@@ -39,6 +39,9 @@ internal sealed class EngineHost : IAsyncDisposable
     public CustomerService Customers => Silo.GetRequiredService<CustomerService>();
     public T Services<T>() where T : notnull => Silo.GetRequiredService<T>();
 
+    /// <summary>A service of silo <paramref name="index"/> (tests with several silos).</summary>
+    public T ServicesOf<T>(int index) where T : notnull => _cluster.Silos[index].ServiceProvider.GetRequiredService<T>();
+
     /// <summary>Customer grains in memory on the silo.</summary>
     public long ActivationCount => Silo.GetRequiredService<ActivationCounter>().Count;
 
@@ -59,7 +62,7 @@ internal sealed class EngineHost : IAsyncDisposable
     public IStorageProvider Storage => _storage.Inner;
 
     public static async Task<EngineHost> StartAsync(IStorageProvider storage, int snapshotEvery = 100, Action<IServiceCollection>? services = null,
-        TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
+        TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null, int silos = 1)
     {
         var values = new Dictionary<string, string?>
         {
@@ -73,7 +76,7 @@ internal sealed class EngineHost : IAsyncDisposable
         var killable = new KillableStorage(storage);
         await storage.InitializeAsync();
 
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddConfiguration(config);
