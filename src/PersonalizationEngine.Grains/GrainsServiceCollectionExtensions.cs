@@ -33,8 +33,7 @@ public static class GrainsServiceCollectionExtensions
             if (engine["ChurnRescoreInterval"] is { } rescore) o.ChurnRescoreInterval = TimeSpan.Parse(rescore, System.Globalization.CultureInfo.InvariantCulture);
             if (engine["UnmergeRetainEvents"] is { } retain) o.UnmergeRetainEvents = int.Parse(retain, System.Globalization.CultureInfo.InvariantCulture);
             if (engine["IdentityCacheSize"] is { } cacheSize) o.IdentityCacheSize = int.Parse(cacheSize, System.Globalization.CultureInfo.InvariantCulture);
-            o.Fencing = configuration.GetValue<bool?>("Cluster:Fencing")
-                ?? string.Equals(configuration["Cluster:Provider"], "Redis", StringComparison.OrdinalIgnoreCase);
+            o.Fencing = configuration.GetValue<bool?>("Cluster:Fencing") ?? PersonalizationEngine.Grains.Sharing.ClusterMode.IsMultiNode(configuration);
         });
         services.AddOptions<ActorOptions>().Bind(configuration.GetSection(ActorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
@@ -61,7 +60,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(new PersonalizationEngine.Grains.Sharing.SharedRecordOptions
         {
             Interval = configuration.GetValue<TimeSpan?>("Cluster:SyncInterval")
-                ?? (string.Equals(configuration["Cluster:Provider"], "Redis", StringComparison.OrdinalIgnoreCase) ? TimeSpan.FromSeconds(1) : TimeSpan.Zero),
+                ?? (PersonalizationEngine.Grains.Sharing.ClusterMode.IsMultiNode(configuration) ? TimeSpan.FromSeconds(1) : TimeSpan.Zero),
         });
         services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Decisioning.DecisioningCatalog>().Offers);
         services.AddSingleton<PersonalizationEngine.Grains.Sharing.ISharedRecord>(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Decisioning.DecisioningCatalog>().Policies);

@@ -161,7 +161,7 @@ public sealed class ClusterTests : IAsyncLifetime
         var keyOnB = b.Client(secret);
         // (An unknown customer's profile: 404 with a working query key, 401 without one.)
         const string probe = "/api/v1/customers/user_id:nobody/profile";
-        var took = await EventuallyAsync(async () => (await keyOnB.GetAsync(probe)).StatusCode == HttpStatusCode.NotFound, TimeSpan.FromSeconds(3), "the new key working on B");
+        await EventuallyAsync(async () => (await keyOnB.GetAsync(probe)).StatusCode == HttpStatusCode.NotFound, TimeSpan.FromSeconds(3), "the new key working on B");
         Assert.Equal(HttpStatusCode.NoContent, (await adminB.DeleteAsync("/api/v1/keys/" + id)).StatusCode);
         var keyOnA = a.Client(secret);
         await EventuallyAsync(async () => (await keyOnA.GetAsync(probe)).StatusCode == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(3), "the revoked key refused on A");
@@ -182,13 +182,10 @@ public sealed class ClusterTests : IAsyncLifetime
         await EventuallyAsync(async () => (await adminB.GetAsync("/api/v1/segments/cluster-seg")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(3), "the segment on B");
 
         // A churn model uploaded through B is the active one on A.
-        var model = JsonNode.Parse(await adminA.GetStringAsync("/api/v1/models/churn"))!;
         var artefact = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "models", "churn.json")))!;
         artefact["version"] = "cluster-upload-" + Guid.NewGuid().ToString("N")[..8];
         Assert.Equal(HttpStatusCode.OK, (await adminB.PutAsync("/api/v1/models/churn", Json(artefact.ToJsonString()))).StatusCode);
         await EventuallyAsync(async () => JsonNode.Parse(await adminA.GetStringAsync("/api/v1/models/churn"))!["version"]!.GetValue<string>() == artefact["version"]!.GetValue<string>(),
             TimeSpan.FromSeconds(3), "the uploaded model active on A");
-        Assert.NotEqual(model["version"]!.GetValue<string>(), artefact["version"]!.GetValue<string>());
-        Assert.True(took < TimeSpan.FromSeconds(3));
     }
 }

@@ -99,10 +99,6 @@ public static class ClusterExtensions
         return silo;
     }
 
-    /// <summary>True when the node runs in a multi-node cluster (its caches must follow changes made on other nodes).</summary>
-    public static bool IsMultiNode(IConfiguration config) =>
-        string.Equals(config[Section + ":Provider"], "Redis", StringComparison.OrdinalIgnoreCase);
-
     private static int Port(IConfigurationSection section, string key, int fallback)
     {
         var value = section.GetValue<int?>(key) ?? fallback;

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using PersonalizationEngine.Storage;
+using PersonalizationEngine.Grains.Sharing;
 
 namespace PersonalizationEngine.Gateway.Security;
 
@@ -45,18 +46,7 @@ public sealed class ApiKeyRegistry(IStorageProvider storage, IOptions<AuthOption
     public long Version => Volatile.Read(ref _version);
 
     /// <summary>Takes in keys created or revoked through another node (a new snapshot: nothing remembered carries over).</summary>
-    public async Task ReloadAsync(CancellationToken cancellationToken)
-    {
-        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await ReadStoredAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _write.Release();
-        }
-    }
+    public Task ReloadAsync(CancellationToken cancellationToken) => _write.RunAsync(() => ReadStoredAsync(cancellationToken), cancellationToken);
 
     private async Task ReadStoredAsync(CancellationToken cancellationToken)
     {

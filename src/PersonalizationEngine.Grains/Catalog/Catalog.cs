@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PersonalizationEngine.Storage;
+using PersonalizationEngine.Grains.Sharing;
 
 namespace PersonalizationEngine.Grains.Catalog;
 
@@ -31,18 +32,7 @@ public sealed class Catalog<T>(IStorageProvider storage, string name, Func<T, st
     public long Version => Volatile.Read(ref _version);
 
     /// <summary>Reloads the stored record (changed through another node), after any change this node is making.</summary>
-    public async Task ReloadAsync(CancellationToken cancellationToken)
-    {
-        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await LoadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _write.Release();
-        }
-    }
+    public Task ReloadAsync(CancellationToken cancellationToken) => _write.RunAsync(() => LoadAsync(cancellationToken), cancellationToken);
 
     public IReadOnlyCollection<T> All => Volatile.Read(ref _items).Values.ToList();
 

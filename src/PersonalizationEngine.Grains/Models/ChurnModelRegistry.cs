@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using PersonalizationEngine.Learning.Models;
 using PersonalizationEngine.Storage;
+using PersonalizationEngine.Grains.Sharing;
 
 namespace PersonalizationEngine.Grains.Models;
 
@@ -24,18 +25,7 @@ public sealed class ChurnModelRegistry(IStorageProvider storage, ILogger<ChurnMo
     public long Version => Volatile.Read(ref _version);
 
     /// <summary>Activates the model uploaded through another node (the stored artefact is the truth).</summary>
-    public async Task ReloadAsync(CancellationToken cancellationToken)
-    {
-        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await LoadAsync(_configuredPath, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _write.Release();
-        }
-    }
+    public Task ReloadAsync(CancellationToken cancellationToken) => _write.RunAsync(() => LoadAsync(_configuredPath, cancellationToken), cancellationToken);
 
     private const string RecordType = "model";
     private const string RecordKey = "churn";
@@ -70,18 +60,13 @@ public sealed class ChurnModelRegistry(IStorageProvider storage, ILogger<ChurnMo
     public async Task<ChurnModel> ReplaceAsync(string json, CancellationToken cancellationToken)
     {
         var model = ChurnModel.FromJson(json).Validated();
-        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        await _write.RunAsync(async () =>
         {
             var existing = await storage.States.ReadVersionAsync(RecordType, RecordKey, cancellationToken).ConfigureAwait(false);
             var version = await storage.States.WriteAsync(RecordType, RecordKey, Encoding.UTF8.GetBytes(model.ToJson()), existing, cancellationToken).ConfigureAwait(false);
             Set(model, "store");
             Volatile.Write(ref _version, version);
-        }
-        finally
-        {
-            _write.Release();
-        }
+        }, cancellationToken).ConfigureAwait(false);
         return model;
     }
 

@@ -21,6 +21,31 @@ public interface ISharedRecord
     Task ReloadAsync(CancellationToken cancellationToken);
 }
 
+/// <summary>What the node's configuration says about the cluster it runs in.</summary>
+public static class ClusterMode
+{
+    /// <summary>True in a multi-node cluster (<c>Cluster:Provider</c> = <c>Redis</c>): node caches follow other nodes, writers are fenced.</summary>
+    public static bool IsMultiNode(Microsoft.Extensions.Configuration.IConfiguration config) =>
+        string.Equals(config["Cluster:Provider"], "Redis", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>Runs work behind a gate: a shared record's reload never interleaves with its owner's own write.</summary>
+public static class GateExtensions
+{
+    public static async Task RunAsync(this SemaphoreSlim gate, Func<Task> work, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}
+
 /// <summary>How often a node checks the records it caches against the store (<c>Cluster:SyncInterval</c>).</summary>
 public sealed class SharedRecordOptions
 {
