@@ -18,7 +18,13 @@ start_throwaway_redis() {
 
 stop_throwaway_redis() {
   if [ -n "${redis_dir:-}" ]; then
-    [ -f "$redis_dir/redis.pid" ] && kill "$(cat "$redis_dir/redis.pid")" 2>/dev/null || true
-    rm -rf "$redis_dir"
+    local pid=""
+    [ -f "$redis_dir/redis.pid" ] && pid=$(cat "$redis_dir/redis.pid")
+    if [ -n "$pid" ]; then
+      kill "$pid" 2>/dev/null || true
+      # Redis writes its log (and may write files) while it shuts down: wait for it before removing its directory.
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    rm -rf "$redis_dir" 2>/dev/null || true
   fi
 }
