@@ -34,7 +34,13 @@ public sealed class LearningMetricsTests
         }
 
         // Three impressions wait for their answer (web: 30 minutes); none has been answered.
-        var metrics = await c.GetStringAsync("/metrics");
+        // The exporter serves a scrape from a short cache (and the gauge is read at collection): ask until it is current.
+        var metrics = "";
+        for (var i = 0; i < 50 && !System.Text.RegularExpressions.Regex.IsMatch(metrics, @"(?m)^pe_rewards_pending\{[^}]*\} 3$"); i++)
+        {
+            if (i > 0) await Task.Delay(100);
+            metrics = await c.GetStringAsync("/metrics");
+        }
         Assert.Matches(@"(?m)^pe_rewards_pending\{[^}]*\} 3$", metrics);
         Assert.Contains("pe_exploration_share", metrics, StringComparison.Ordinal);
         Assert.Contains("pe_offer_exploration_share", metrics, StringComparison.Ordinal);
