@@ -41,6 +41,9 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<EngineKeys>();
         services.TryAddSingleton<ActivationCounter>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Models.ChurnModelRegistry>();
+        services.AddOptions<IngestLogOptions>().Bind(configuration.GetSection(IngestLogOptions.Section)).ValidateDataAnnotations().ValidateOnStart()
+            .PostConfigure(o => o.Acknowledge ??= PersonalizationEngine.Grains.Sharing.ClusterMode.IsMultiNode(configuration) ? IngestAcknowledgement.Applied : IngestAcknowledgement.Durable);
+        services.TryAddSingleton<IngestLog>();
         services.TryAddSingleton<IngestionService>();
         services.TryAddSingleton<CustomerDirectory>();
         services.TryAddSingleton<PersonalizationEngine.Grains.Identity.IdentityCache>();
@@ -77,6 +80,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ReminderPoller>());
         services.AddHostedService(sp => sp.GetRequiredService<ActivationLimiter>());
         services.AddHostedService(sp => sp.GetRequiredService<PersonalizationEngine.Grains.Sharing.SharedRecordWatcher>());
+        // Last: started after everything it calls, stopped first (it drains the ingest log while the silo still runs).
+        services.AddHostedService<IngestLogApplier>();
         return services;
     }
 

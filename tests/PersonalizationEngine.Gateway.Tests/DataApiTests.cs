@@ -91,7 +91,7 @@ public sealed class DataApiTests : IClassFixture<DataApiTests.Engine>
         Assert.Equal("g***@example.com", profile.GetProperty("identifiers").GetProperty("email")[0].GetString());
 
         // Same event again: a duplicate, not applied twice.
-        var again = await Body(await c.PostAsync("/api/v1/events", Json($"[{Ev("n1", "product_view", """{"email":"gina@example.com"}""")}]")));
+        var again = await Body(await c.PostAsync("/api/v1/events?wait=applied", Json($"[{Ev("n1", "product_view", """{"email":"gina@example.com"}""")}]")));
         Assert.Equal(1, again.GetProperty("duplicates").GetInt32());
     }
 

@@ -143,7 +143,7 @@ public sealed class SourceTrustTests : IClassFixture<SourceTrustTests.Engine>
         Assert.Equal(victimEvents, after);
 
         // Events the attacker sends afterwards land in the attacker's profile, and the cookie gets no personal offers.
-        var track = await store.PostAsync("/v1/track", Json("""{"anonymousId":"attacker-cookie","userId":"victim-8","event":"Product Viewed","properties":{"category":"shoes"}}"""));
+        var track = await store.PostAsync("/v1/track?wait=applied", Json("""{"anonymousId":"attacker-cookie","userId":"victim-8","event":"Product Viewed","properties":{"category":"shoes"}}"""));
         Assert.Equal(HttpStatusCode.OK, track.StatusCode);
         Assert.Equal(attacker, (await Body(track)).GetProperty("results")[0].GetProperty("profileId").GetString());
         Assert.Equal(victimEvents, (await Body(await Admin().GetAsync("/api/v1/customers/user_id:victim-8/profile"))).GetProperty("eventCount").GetInt32());

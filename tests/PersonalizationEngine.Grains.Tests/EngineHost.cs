@@ -70,6 +70,8 @@ internal sealed class EngineHost : IAsyncDisposable
             ["Engine:IdentifierKey"] = Convert.ToBase64String(Enumerable.Range(7, 32).Select(i => (byte)i).ToArray()),
             ["Engine:SnapshotEveryEvents"] = snapshotEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Actors:BackgroundHousekeeping"] = "false",
+            // The grain tests look at a customer right after IngestAsync returns; log-first ingestion has tests of its own.
+            ["Ingest:Acknowledge"] = "Applied",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;
         var config = new ConfigurationBuilder().AddInMemoryCollection(values).Build();

@@ -8,6 +8,7 @@ internal sealed class GatedStorage(IStorageProvider inner) : IStorageProvider
 {
     private volatile TaskCompletionSource _gate = Opened();
     private volatile TaskCompletionSource _snapshots = Opened();
+    private volatile TaskCompletionSource _customerJournals = Opened();
 
     private static TaskCompletionSource Opened()
     {
@@ -20,13 +21,18 @@ internal sealed class GatedStorage(IStorageProvider inner) : IStorageProvider
 
     public void Open() => _gate.TrySetResult();
 
+    /// <summary>Holds back appends to the customers' own journal streams only (the ingest log still commits).</summary>
+    public void CloseCustomerJournals() => _customerJournals = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void OpenCustomerJournals() => _customerJournals.TrySetResult();
+
     public void CloseSnapshots() => _snapshots = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void OpenSnapshots() => _snapshots.TrySetResult();
 
     public string Name => inner.Name;
     public IGrainStateStore States => new GatedStates(inner.States, () => _snapshots.Task);
-    public IEventJournal Journal => new GatedJournal(inner.Journal, () => _gate.Task);
+    public IEventJournal Journal => new GatedJournal(inner.Journal, () => _gate.Task, () => _customerJournals.Task);
     public IReminderStore Reminders => inner.Reminders;
     public Task<long> ClaimWriterAsync(string grainType, string key, CancellationToken cancellationToken = default) => inner.ClaimWriterAsync(grainType, key, cancellationToken);
     public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
@@ -34,11 +40,12 @@ internal sealed class GatedStorage(IStorageProvider inner) : IStorageProvider
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
 
-internal sealed class GatedJournal(IEventJournal inner, Func<Task> gate) : IEventJournal
+internal sealed class GatedJournal(IEventJournal inner, Func<Task> gate, Func<Task>? customerGate = null) : IEventJournal
 {
     public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken = default)
     {
         await gate().WaitAsync(cancellationToken);
+        if (customerGate is not null && entries.Any(e => e.StreamKey != Ingestion.IngestLog.Stream)) await customerGate().WaitAsync(cancellationToken);
         return await inner.AppendAsync(entries, cancellationToken);
     }
 

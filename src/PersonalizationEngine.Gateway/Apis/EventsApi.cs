@@ -34,12 +34,12 @@ internal static class EventsApi
         if (doc.Error is { } error) return error;
         var root = doc.Document!.RootElement;
         var identity = Security.IdentityVerifier.For(request.HttpContext);
-        if (root.ValueKind == JsonValueKind.Object) return await IngestAsync([root], ingestion, ct, identity: identity);
+        if (root.ValueKind == JsonValueKind.Object) return await IngestAsync([root], ingestion, ct, identity: identity, http: request.HttpContext);
         if (root.ValueKind != JsonValueKind.Array) return ApiProblems.Field("body", "The body must be a JSON array of events.");
         var count = root.GetArrayLength();
         if (count == 0) return ApiProblems.Field("body", "The array holds no events.");
         if (count > MaxBatch) return ApiProblems.Field("body", $"At most {MaxBatch} events per request.");
-        return await IngestAsync(root.EnumerateArray().ToList(), ingestion, ct, identity: identity);
+        return await IngestAsync(root.EnumerateArray().ToList(), ingestion, ct, identity: identity, http: request.HttpContext);
     }
 
     private static async Task<Results<Ok<IngestSummary>, JsonHttpResult<IngestSummary>, ProblemHttpResult>> IngestStreamAsync(HttpRequest request, IngestionService ingestion, CancellationToken ct)
@@ -54,7 +54,7 @@ internal static class EventsApi
         async Task FlushAsync()
         {
             if (chunk.Count == 0) return;
-            var r = await ingestion.IngestAsync(chunk.Select(c => c.Event).ToList(), ct);
+            var r = await ingestion.IngestAsync(chunk.Select(c => c.Event).ToList(), WaitForApplied(request), ct);
             for (var k = 0; k < r.Items.Count; k++)
             {
                 var item = r.Items[k];
@@ -107,11 +107,11 @@ internal static class EventsApi
         await FlushAsync();
         if (line == 0) return ApiProblems.Field("body", "The stream holds no events.");
         if (rejected == line) return ApiProblems.Validation([new("body", $"All {line} events were rejected; nothing was stored.")]);
-        return IngestResponses.Answer(new IngestSummary(true, accepted, duplicates, rejected, results));
+        return IngestResponses.Answer(new IngestSummary(true, accepted, duplicates, rejected, results, WaitForApplied(request) || !ingestion.LogFirst ? "applied" : "durable"));
     }
 
     /// <param name="identity">For a browser key: drops the person identifiers it cannot prove, before ingestion (issue 20).</param>
-    internal static async Task<Results<Ok<IngestSummary>, JsonHttpResult<IngestSummary>, ProblemHttpResult>> IngestAsync(IReadOnlyList<JsonElement> elements, IngestionService ingestion, CancellationToken ct, Func<JsonElement, string, (RawEvent?, List<ValidationError>)>? map = null, Security.BrowserIdentityFilter? identity = null)
+    internal static async Task<Results<Ok<IngestSummary>, JsonHttpResult<IngestSummary>, ProblemHttpResult>> IngestAsync(IReadOnlyList<JsonElement> elements, IngestionService ingestion, CancellationToken ct, Func<JsonElement, string, (RawEvent?, List<ValidationError>)>? map = null, Security.BrowserIdentityFilter? identity = null, HttpContext? http = null)
     {
         map ??= NativeEventReader.Read;
         var parseErrors = new Dictionary<int, List<ValidationError>>();
@@ -124,7 +124,15 @@ internal static class EventsApi
             if (raw is null) parseErrors[i] = errors;
             else { valid.Add(raw); indexMap.Add(i); }
         }
-        var result = valid.Count == 0 ? new IngestBatchResult([]) : await ingestion.IngestAsync(valid, ct);
-        return IngestResponses.From(elements.Count, parseErrors, result, indexMap, dropped: identity?.Dropped);
+        var wait = http is not null && WaitForApplied(http.Request);
+        var result = valid.Count == 0 ? new IngestBatchResult([]) : await ingestion.IngestAsync(valid, wait, ct);
+        return IngestResponses.From(elements.Count, parseErrors, result, indexMap, dropped: identity?.Dropped, applied: wait || !ingestion.LogFirst);
     }
+
+    /// <summary>
+    /// <c>?wait=applied</c>: answer once the events are applied to their profiles (exact outcomes: profile id, duplicate),
+    /// instead of once they are durable in the ingest log (log-first ingestion, the default on one node).
+    /// </summary>
+    internal static bool WaitForApplied(HttpRequest request) =>
+        request.Query.TryGetValue("wait", out var wait) && string.Equals(wait.ToString(), "applied", StringComparison.OrdinalIgnoreCase);
 }

@@ -14,7 +14,7 @@ internal static class IngestResponses
     /// </summary>
     /// <param name="dropped">Identifiers the gateway dropped before ingestion (unverified, from a browser source), by item index.</param>
     public static Results<Ok<IngestSummary>, JsonHttpResult<IngestSummary>, ProblemHttpResult> From(int total, IReadOnlyDictionary<int, List<ValidationError>> parseErrors, IngestBatchResult ingested, IReadOnlyList<int> indexMap,
-        IReadOnlyDictionary<int, IReadOnlyList<PersonalizationEngine.Domain.Identity.DroppedIdentifier>>? dropped = null)
+        IReadOnlyDictionary<int, IReadOnlyList<PersonalizationEngine.Domain.Identity.DroppedIdentifier>>? dropped = null, bool applied = true)
     {
         var items = new IngestItem[total];
         var accepted = 0;
@@ -44,7 +44,7 @@ internal static class IngestResponses
         {
             return ApiProblems.Validation(rejected, $"All {total} events were rejected; nothing was stored.");
         }
-        return Answer(new IngestSummary(true, accepted, duplicates, rejectedCount, items));
+        return Answer(new IngestSummary(true, accepted, duplicates, rejectedCount, items, applied ? "applied" : "durable"));
     }
 
     /// <summary>200 when nothing was rejected, else 207 Multi-Status with the same body.</summary>

@@ -39,7 +39,7 @@ internal static class SegmentApi
         if (count == 0) return ApiProblems.Field("batch", "The batch holds no messages.");
         if (count > EventsApi.MaxBatch) return ApiProblems.Field("batch", $"At most {EventsApi.MaxBatch} messages per batch.");
         var now = time.GetUtcNow();
-        return await EventsApi.IngestAsync(batch.EnumerateArray().ToList(), ingestion, ct, (m, prefix) => SegmentMapper.Map(m, null, "batch" + prefix, now), Security.IdentityVerifier.For(request.HttpContext));
+        return await EventsApi.IngestAsync(batch.EnumerateArray().ToList(), ingestion, ct, (m, prefix) => SegmentMapper.Map(m, null, "batch" + prefix, now), Security.IdentityVerifier.For(request.HttpContext), request.HttpContext);
     }
 
     private static async Task<Results<Ok<Contracts.IngestSummary>, JsonHttpResult<Contracts.IngestSummary>, ProblemHttpResult>> SingleAsync(string type, HttpRequest request, IngestionService ingestion, TimeProvider time, CancellationToken ct)
@@ -47,6 +47,6 @@ internal static class SegmentApi
         using var body = await BodyJson.ReadAsync(request, ct);
         if (body.Error is { } error) return error;
         var now = time.GetUtcNow();
-        return await EventsApi.IngestAsync([body.Document!.RootElement], ingestion, ct, (m, _) => SegmentMapper.Map(m, type, "", now), Security.IdentityVerifier.For(request.HttpContext));
+        return await EventsApi.IngestAsync([body.Document!.RootElement], ingestion, ct, (m, _) => SegmentMapper.Map(m, type, "", now), Security.IdentityVerifier.For(request.HttpContext), request.HttpContext);
     }
 }

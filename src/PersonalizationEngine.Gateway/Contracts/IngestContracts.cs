@@ -4,9 +4,11 @@ namespace PersonalizationEngine.Gateway.Contracts;
 
 /// <summary>
 /// The answer of every ingestion route: counts and per-item results (200 when nothing was rejected, 207 when
-/// some items were). A stream answers only its rejected lines in <see cref="Results"/>.
+/// some items were). A stream answers only its rejected lines in <see cref="Results"/>. <see cref="Acknowledged"/> says what
+/// the 2xx means: <c>durable</c> (log-first: in the durable ingest log, applied behind it; duplicates are recognised then, and
+/// <c>profileId</c> is not known yet) or <c>applied</c> (in the customers' journals and profiles: exact outcomes).
 /// </summary>
-public sealed record IngestSummary(bool Success, int Accepted, int Duplicates, int Rejected, IReadOnlyList<IngestItem> Results);
+public sealed record IngestSummary(bool Success, int Accepted, int Duplicates, int Rejected, IReadOnlyList<IngestItem> Results, string Acknowledged = "applied");
 
 /// <summary>The outcome of one item: accepted, duplicate (already applied) or rejected with the fields at fault.</summary>
 public sealed record IngestItem(int Index, string? EventId, string Status, string? ProfileId, IReadOnlyList<FieldError>? Errors, IReadOnlyList<DroppedIdentifierView>? DroppedIdentifiers);

@@ -48,10 +48,13 @@ public sealed class CustomerDirectory(IGrainFactory grains, EngineKeys keys, Ing
             {
                 return new(null, new ValidationError("ref", $"'{type}' value is not a valid identifier of that type."));
             }
+            // Read-your-writes: events acknowledged for this identifier are applied first (bounded wait; log-first ingestion).
+            await ingestion.AwaitAppliedAsync(type, value).ConfigureAwait(false);
             var hasher = await keys.HasherAsync().ConfigureAwait(false);
             var hash = hasher.Hash(type, value);
             if (allowCached && cache.TryGet(hash, out var remembered))
             {
+                await ingestion.AwaitProfileAppliedAsync(remembered).ConfigureAwait(false);
                 return new(remembered, null, hash);
             }
             var owner = await grains.GetGrain<IIdentityGrain>(hash).GetAsync().ConfigureAwait(false);
@@ -59,10 +62,12 @@ public sealed class CustomerDirectory(IGrainFactory grains, EngineKeys keys, Ing
             {
                 return new(null, null);
             }
+            await ingestion.AwaitProfileAppliedAsync(owner).ConfigureAwait(false);
             var found = await FollowAsync(owner).ConfigureAwait(false);
             if (found.Found) cache.Set(hash, found.ProfileId!);
             return found;
         }
+        await ingestion.AwaitProfileAppliedAsync(profileId).ConfigureAwait(false);
         return await FollowAsync(profileId).ConfigureAwait(false);
     }
 

@@ -4,7 +4,7 @@ using PersonalizationEngine.Grains.Protection;
 namespace PersonalizationEngine.Grains.Customers;
 
 /// <summary>Customer-level operations the gateway calls; those that span grains (erasure, unmerge) are sequenced here.</summary>
-public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Triggers.WebhookDispatcher webhooks, Identity.IdentityCache cache)
+public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Triggers.WebhookDispatcher webhooks, Identity.IdentityCache cache, Ingestion.IngestionService ingestion)
 {
     public Task<ProfileView?> GetProfileAsync(string profileId) =>
         grains.GetGrain<ICustomerGrain>(profileId).GetProfileAsync().AsTask();
@@ -23,6 +23,8 @@ public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Trigg
     /// <summary>Erases a customer: every identifier link, the journal stream, the snapshot and its data key, the records of profiles merged into it, and undelivered webhook payloads naming it.</summary>
     public async Task EraseAsync(string profileId)
     {
+        // Everything acknowledged before the erasure is applied first, so none of it can bring the customer back after it.
+        await ingestion.DrainAsync().ConfigureAwait(false);
         var erased = await grains.GetGrain<ICustomerGrain>(profileId).EraseAsync().ConfigureAwait(false);
         foreach (var merged in erased.Absorbed)
         {

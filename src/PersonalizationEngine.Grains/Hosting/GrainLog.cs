@@ -49,4 +49,22 @@ internal static partial class GrainLog
 
     [LoggerMessage(2115, LogLevel.Warning, "A customer's parked pending decisions could not be opened; they are dropped (their impressions teach nothing).")]
     public static partial void PendingRestoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2150, LogLevel.Information, "Ingest log: {Entries} acknowledged requests ({Events} events) were not applied before the last stop; applying them now.")]
+    public static partial void IngestLogRecovered(ILogger logger, int entries, int events);
+
+    [LoggerMessage(2151, LogLevel.Warning, "Ingest log: stopping with {Events} acknowledged events not applied; they stay in the log and are applied at the next start.")]
+    public static partial void IngestLogStoppedWithBacklog(ILogger logger, long events);
+
+    [LoggerMessage(2152, LogLevel.Warning, "Ingest log: removing applied entries failed; they are removed later (applying them again changes nothing).")]
+    public static partial void IngestLogTrimFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2153, LogLevel.Warning, "Ingest log: applying {Events} events failed (attempt {Attempt}); retrying. They are durable in the log.")]
+    public static partial void IngestLogApplyFailed(ILogger logger, Exception exception, int events, int attempt);
+
+    [LoggerMessage(2154, LogLevel.Error, "Ingest log: event {EventId} could not be applied after retries and was left out.")]
+    public static partial void IngestLogDropped(ILogger logger, Exception exception, string eventId);
+
+    [LoggerMessage(2155, LogLevel.Critical, "Ingest log: the applier stopped unexpectedly; acknowledged events stay in the log and are applied at the next start.")]
+    public static partial void IngestLogApplierFailed(ILogger logger, Exception exception);
 }

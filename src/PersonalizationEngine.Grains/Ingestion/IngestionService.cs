@@ -14,7 +14,7 @@ namespace PersonalizationEngine.Grains.Ingestion;
 /// (identity grains; merging profiles an event links), then hand each profile its events in order. An item
 /// is reported accepted only after its customer grain journaled it durably.
 /// </summary>
-public sealed class IngestionService
+public sealed partial class IngestionService
 {
     private static readonly Meter Meter = new("PersonalizationEngine.Ingestion");
     private static readonly Counter<long> EventsCounter = Meter.CreateCounter<long>("pe_events", "events", "Events by outcome.");
@@ -34,8 +34,16 @@ public sealed class IngestionService
 
     private readonly Identity.IdentityCache _cache;
 
-    public IngestionService(IGrainFactory grains, ActivationCounter activations, IOptions<EngineOptions> options, Protection.EngineKeys keys, TimeProvider time, Identity.IdentityCache cache)
+    private readonly IngestLog _log;
+    private readonly IngestLogOptions _logOptions;
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
+
+    public IngestionService(IGrainFactory grains, ActivationCounter activations, IOptions<EngineOptions> options, Protection.EngineKeys keys, TimeProvider time, Identity.IdentityCache cache,
+        IngestLog log, IOptions<IngestLogOptions> logOptions, Microsoft.Extensions.Logging.ILogger<IngestionService> logger)
     {
+        _log = log;
+        _logOptions = logOptions.Value;
+        _logger = logger;
         _grains = grains;
         _cache = cache;
         _activations = activations;
@@ -45,6 +53,7 @@ public sealed class IngestionService
         _keys = keys;
         _time = time;
         Meter.CreateObservableGauge("pe_ingest_in_flight_events", () => Interlocked.Read(ref _inFlight), "events", "Events accepted for ingestion and not yet durable and applied.");
+        Meter.CreateObservableGauge("pe_ingest_backlog_events", () => Interlocked.Read(ref _backlog), "events", "Events acknowledged (durable in the ingest log) and not yet applied to their profiles.");
     }
 
     private long _inFlight;
@@ -89,7 +98,15 @@ public sealed class IngestionService
     private long _acceptedTotal;
 
     /// <summary>Validates and ingests a batch; returns one result per input item, in order.</summary>
-    public async Task<IngestBatchResult> IngestAsync(IReadOnlyList<RawEvent> batch, CancellationToken cancellationToken = default)
+    public Task<IngestBatchResult> IngestAsync(IReadOnlyList<RawEvent> batch, CancellationToken cancellationToken = default) =>
+        IngestAsync(batch, waitForApplied: false, cancellationToken);
+
+    /// <summary>
+    /// Validates and ingests a batch; returns one result per input item, in order. With log-first ingestion
+    /// (<see cref="IngestAcknowledgement.Durable"/>) it returns once the events are durable in the ingest log, unless
+    /// <paramref name="waitForApplied"/> asks to wait for their application (exact outcomes: profile, duplicate).
+    /// </summary>
+    public async Task<IngestBatchResult> IngestAsync(IReadOnlyList<RawEvent> batch, bool waitForApplied, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
         var receivedAt = _time.GetUtcNow();
@@ -107,7 +124,11 @@ public sealed class IngestionService
                 results[i] = new IngestItemResult(i, batch[i].EventId, IngestStatus.Rejected, null, s.Errors, []);
             }
         }
-        if (valid.Count > 0)
+        if (valid.Count > 0 && LogFirst)
+        {
+            await IngestThroughLogAsync(valid, results, waitForApplied, cancellationToken).ConfigureAwait(false);
+        }
+        else if (valid.Count > 0)
         {
             using var lease = Admit(valid.Count);
             await IngestStandardizedAsync(valid, results, cancellationToken).ConfigureAwait(false);
@@ -198,6 +219,8 @@ public sealed class IngestionService
     /// </summary>
     public async Task<IngestBatchResult> IngestForProfileAsync(string profileId, IReadOnlyList<RawEvent> batch)
     {
+        // After what the log already acknowledged (a consent change follows the events sent before it), bounded.
+        await AwaitAllAppliedAsync().ConfigureAwait(false);
         var receivedAt = _time.GetUtcNow();
         var results = new IngestItemResult[batch.Count];
         var valid = new List<(int Index, CustomerEvent Event)>();
