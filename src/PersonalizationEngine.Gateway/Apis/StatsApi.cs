@@ -28,7 +28,7 @@ internal static class StatsApi
         return TypedResults.Ok(new StatsView(
             s.Time, s.EventsPerSecond, s.DecisionsPerSecond,
             new LatencyView(s.DecisionLatencyMs.P50, s.DecisionLatencyMs.P90, s.DecisionLatencyMs.P99),
-            s.ActiveGrains, s.EventsTotal, s.DecisionsTotal, segments, OfferKpis(decisions)));
+            s.ActiveGrains, s.EventsTotal, s.DecisionsTotal, segments, OfferKpis(decisions), s.IngestBacklog, s.IngestLagP99Ms));
     }
 
     /// <summary>Per-offer KPIs for the dashboard, from the latest refreshed counters.</summary>

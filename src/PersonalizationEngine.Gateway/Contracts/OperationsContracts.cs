@@ -19,7 +19,9 @@ public sealed record StatsView(
     long EventsTotal,
     long DecisionsTotal,
     IReadOnlyList<SegmentMembersView> Segments,
-    IReadOnlyList<OfferKpi> Offers);
+    IReadOnlyList<OfferKpi> Offers,
+    long IngestBacklog = 0,
+    double IngestLagP99Ms = 0);
 
 /// <summary>Decision latency percentiles over the most recent decisions, in milliseconds.</summary>
 public sealed record LatencyView(double P50, double P90, double P99);

@@ -39,6 +39,11 @@ public sealed partial class IngestionService
     private Task? _applier;
     private CancellationTokenSource? _stop;
     private volatile bool _closed;
+    /// <summary>The current round failed at least once and is being retried (the store or the cluster is away).</summary>
+    private volatile bool _stalled;
+
+    /// <summary>Acknowledgement-to-application lag of the most recent requests (milliseconds), for the dashboard.</summary>
+    public Stats.LatencyWindow ApplyLagWindow { get; } = new(2048);
 
     /// <summary>Events acknowledged (durable in the ingest log) and not yet applied.</summary>
     public long BacklogEvents => Interlocked.Read(ref _backlog);
@@ -183,7 +188,8 @@ public sealed partial class IngestionService
     public ValueTask AwaitAllAppliedAsync(CancellationToken cancellationToken = default) => AwaitTicketAsync(Volatile.Read(ref _ticket), cancellationToken);
 
     private ValueTask AwaitTicketAsync(long target, CancellationToken cancellationToken) =>
-        target <= Volatile.Read(ref _appliedTicket) ? ValueTask.CompletedTask : new ValueTask(WaitForTicketAsync(target, cancellationToken));
+        // While application is stalled (the store is away) waiting cannot help: answer at once from what is applied.
+        target <= Volatile.Read(ref _appliedTicket) || _stalled ? ValueTask.CompletedTask : new ValueTask(WaitForTicketAsync(target, cancellationToken));
 
     /// <summary>Waits until everything acknowledged before the call is applied (erasure: nothing acknowledged may come back after it).</summary>
     public Task DrainAsync(CancellationToken cancellationToken = default)
@@ -369,7 +375,9 @@ public sealed partial class IngestionService
             {
                 if (results[offset + k].ProfileId is { } profileId) Link(combined[offset + k].Event, profileId);
             }
-            ApplyLag.Record(Stopwatch.GetElapsedTime(item.AcknowledgedAt, now).TotalMilliseconds);
+            var lag = Stopwatch.GetElapsedTime(item.AcknowledgedAt, now).TotalMilliseconds;
+            ApplyLag.Record(lag);
+            ApplyLagWindow.Record(lag);
             Interlocked.Add(ref _backlog, -n);
             IngestLog.Settled(item.Segment);
         }
@@ -390,10 +398,12 @@ public sealed partial class IngestionService
             try
             {
                 await IngestStandardizedAsync(combined, results, CancellationToken.None).ConfigureAwait(false);
+                _stalled = false;
                 return;
             }
             catch (Exception ex) when (!stop.IsCancellationRequested)
             {
+                _stalled = true;
                 ApplyFailures.Add(1);
                 IngestLog_ApplyFailed(ex, combined.Count, attempt);
                 if (attempt >= 3 && !IsTransient(ex))

@@ -12,7 +12,9 @@ public sealed record StatsSnapshot(
     int ActiveGrains,
     long EventsTotal,
     long DecisionsTotal,
-    IReadOnlyDictionary<string, long> SegmentMembers);
+    IReadOnlyDictionary<string, long> SegmentMembers,
+    long IngestBacklog = 0,
+    double IngestLagP99Ms = 0);
 
 public sealed record LatencySummary(double P50, double P90, double P99);
 
@@ -49,6 +51,6 @@ public sealed class EngineStats(IngestionService ingestion, ActivationCounter ac
         }
         var p = DecisionLatency.Percentiles(50, 90, 99);
         return new StatsSnapshot(now, Math.Round(eps, 1), Math.Round(dps, 1), new LatencySummary(Math.Round(p[0], 3), Math.Round(p[1], 3), Math.Round(p[2], 3)),
-            (int)activations.Count, events, decisions, segments.Snapshot());
+            (int)activations.Count, events, decisions, segments.Snapshot(), ingestion.BacklogEvents, Math.Round(ingestion.ApplyLagWindow.Percentiles(99)[0], 1));
     }
 }

@@ -78,6 +78,7 @@
       text('eps', fmt(s.eventsPerSecond)); text('dps', fmt(s.decisionsPerSecond));
       text('p50', s.decisionLatencyMs.p50.toFixed(2)); text('p99', s.decisionLatencyMs.p99.toFixed(2));
       text('grains', fmt(s.activeGrains)); text('events-total', s.eventsTotal); text('decisions-total', s.decisionsTotal);
+      text('backlog', fmt(s.ingestBacklog || 0)); text('lag', (s.ingestLagP99Ms || 0).toFixed(1));
       var last = history.length ? history[history.length - 1].time : null;
       if (last !== s.time) {
         history.push({ time: s.time, eventsPerSecond: s.eventsPerSecond, decisionsPerSecond: s.decisionsPerSecond, latencyP50Ms: s.decisionLatencyMs.p50, latencyP99Ms: s.decisionLatencyMs.p99 });
