@@ -9,9 +9,10 @@ namespace PersonalizationEngine.Storage.Sqlite;
 /// <summary>
 /// Journal in the SQLite file. A batch is one IMMEDIATE transaction re-executing a prepared single-row INSERT per entry:
 /// SQLite is in-process, so a re-executed prepared statement costs what a multi-row VALUES list would, and
-/// last_insert_rowid gives each entry's sequence directly. The cost that matters, the fsync, is paid once per batch.
+/// last_insert_rowid gives each entry's sequence directly. The cost that matters, the fsync, is paid once per batch, and the
+/// batch runs in the transaction of <see cref="SqliteWriteBatcher"/>, SQLite's one writer, with the small writes of the moment.
 /// </summary>
-internal sealed class SqliteEventJournal(SqliteConnectionFactory connections, JournalOptions options, ILogger logger)
+internal sealed class SqliteEventJournal(SqliteConnectionFactory connections, SqliteWriteBatcher writer, JournalOptions options, ILogger logger)
     : GroupCommitJournal("sqlite", options, logger)
 {
     public override async IAsyncEnumerable<JournalEntry> ReadAsync(string streamKey, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -28,75 +29,61 @@ internal sealed class SqliteEventJournal(SqliteConnectionFactory connections, Jo
         }
     }
 
-    public override async Task<long> TrimAsync(string streamKey, long upToSequence, int keepLast = 0, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM journal WHERE stream_key = $stream AND sequence <= $upTo"
-            + " AND sequence NOT IN (SELECT sequence FROM journal WHERE stream_key = $stream ORDER BY sequence DESC LIMIT $keep)";
-        command.Parameters.AddWithValue("$stream", streamKey);
-        command.Parameters.AddWithValue("$upTo", upToSequence);
-        command.Parameters.AddWithValue("$keep", Math.Max(0, keepLast));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public override async Task<long> TrimAsync(string streamKey, long upToSequence, int keepLast = 0, CancellationToken cancellationToken = default) =>
+        await writer.ExecuteAsync("DELETE FROM journal WHERE stream_key = $stream AND sequence <= $upTo"
+            + " AND sequence NOT IN (SELECT sequence FROM journal WHERE stream_key = $stream ORDER BY sequence DESC LIMIT $keep)", p =>
+        {
+            p.AddWithValue("$stream", streamKey);
+            p.AddWithValue("$upTo", upToSequence);
+            p.AddWithValue("$keep", Math.Max(0, keepLast));
+        }, cancellationToken).ConfigureAwait(false);
 
-    public override async Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM journal WHERE stream_key = $stream";
-        command.Parameters.AddWithValue("$stream", streamKey);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public override async Task<long> DeleteStreamAsync(string streamKey, CancellationToken cancellationToken = default) =>
+        await writer.ExecuteAsync("DELETE FROM journal WHERE stream_key = $stream", p => p.AddWithValue("$stream", streamKey), cancellationToken).ConfigureAwait(false);
 
-    protected override async Task<long[]> WriteBatchAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken)
+    protected override Task<long[]> WriteBatchAsync(IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken) =>
+        // In the transaction of SQLite's single writer, with the state and reminder writes queued at the same time.
+        writer.RunAsync((connection, transaction) => WriteEntries(connection, transaction, entries, cancellationToken), cancellationToken);
+
+    private static long[] WriteEntries(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken)
     {
         var sequences = new long[entries.Count];
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // Fencing: the IMMEDIATE transaction holds the database's write lock, so a claim commits wholly before or after.
         Dictionary<string, long>? epochs = null;
         foreach (var e in entries)
         {
             if (e.Epoch <= 0 || (epochs?.ContainsKey(e.StreamKey) ?? false)) continue;
             epochs ??= new Dictionary<string, long>(StringComparer.Ordinal);
-            await using var read = connection.CreateCommand();
+            using var read = connection.CreateCommand();
             read.Transaction = transaction;
             read.CommandText = "SELECT epoch FROM stream_epoch WHERE stream_key = $stream";
             read.Parameters.AddWithValue("$stream", e.StreamKey);
             epochs[e.StreamKey] = read.ExecuteScalar() is long epoch ? epoch : 0;
         }
-        await using (var insert = connection.CreateCommand())
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO journal (stream_key, event_id, payload, recorded_at) VALUES ($stream, $id, $payload, $at)";
+        var stream = insert.Parameters.Add("$stream", SqliteType.Text);
+        var id = insert.Parameters.Add("$id", SqliteType.Text);
+        var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
+        insert.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        insert.Prepare();
+        var handle = connection.Handle!;
+        for (var i = 0; i < entries.Count; i++)
         {
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO journal (stream_key, event_id, payload, recorded_at) VALUES ($stream, $id, $payload, $at)";
-            var stream = insert.Parameters.Add("$stream", SqliteType.Text);
-            var id = insert.Parameters.Add("$id", SqliteType.Text);
-            var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
-            insert.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            insert.Prepare();
-            var handle = connection.Handle!;
-
-            // Synchronous calls on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway and only add
-            // overhead per row; this runs on the journal's own writer loop, never on a caller's thread.
-            for (var i = 0; i < entries.Count; i++)
+            cancellationToken.ThrowIfCancellationRequested();
+            if (entries[i].Epoch > 0 && epochs![entries[i].StreamKey] != entries[i].Epoch)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (entries[i].Epoch > 0 && epochs![entries[i].StreamKey] != entries[i].Epoch)
-                {
-                    sequences[i] = Fenced;
-                    continue;
-                }
-                stream.Value = entries[i].StreamKey;
-                id.Value = entries[i].EventId;
-                payload.Value = entries[i].Payload;
-                insert.ExecuteNonQuery();
-                sequences[i] = SQLitePCL.raw.sqlite3_last_insert_rowid(handle);
+                sequences[i] = Fenced;
+                continue;
             }
+            stream.Value = entries[i].StreamKey;
+            id.Value = entries[i].EventId;
+            payload.Value = entries[i].Payload;
+            insert.ExecuteNonQuery();
+            sequences[i] = SQLitePCL.raw.sqlite3_last_insert_rowid(handle);
         }
-
-        // With synchronous=FULL the commit returns only after the WAL is fsynced.
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // With synchronous=FULL the writer's commit returns only after the WAL is fsynced.
         return sequences;
     }
 }

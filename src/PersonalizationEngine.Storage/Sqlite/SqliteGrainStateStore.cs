@@ -1,7 +1,10 @@
 namespace PersonalizationEngine.Storage.Sqlite;
 
-/// <summary>Grain state with optimistic concurrency; each write is one conditional statement checked by rows affected.</summary>
-internal sealed class SqliteGrainStateStore(SqliteConnectionFactory connections) : IGrainStateStore
+/// <summary>
+/// Grain state with optimistic concurrency; each write is one conditional statement checked by rows affected, group-committed
+/// with the other small writes queued at the same time (<see cref="SqliteWriteBatcher"/>).
+/// </summary>
+internal sealed class SqliteGrainStateStore(SqliteConnectionFactory connections, SqliteWriteBatcher batcher) : IGrainStateStore
 {
     public async Task<StoredState?> ReadAsync(string grainType, string key, CancellationToken cancellationToken = default)
     {
@@ -30,24 +33,19 @@ internal sealed class SqliteGrainStateStore(SqliteConnectionFactory connections)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
-        int rows;
-        await using (var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false))
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = expectedVersion == 0
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var rows = await batcher.ExecuteAsync(
+            expectedVersion == 0
                 ? "INSERT INTO grain_state (grain_type, grain_key, data, version, updated_at) VALUES ($type, $key, $data, 1, $now) ON CONFLICT (grain_type, grain_key) DO NOTHING"
-                : "UPDATE grain_state SET data = $data, version = version + 1, updated_at = $now WHERE grain_type = $type AND grain_key = $key AND version = $expected";
-            command.Parameters.AddWithValue("$type", grainType);
-            command.Parameters.AddWithValue("$key", key);
-            command.Parameters.AddWithValue("$data", data);
-            command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            if (expectedVersion != 0)
+                : "UPDATE grain_state SET data = $data, version = version + 1, updated_at = $now WHERE grain_type = $type AND grain_key = $key AND version = $expected",
+            p =>
             {
-                command.Parameters.AddWithValue("$expected", expectedVersion);
-            }
-
-            rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+                p.AddWithValue("$type", grainType);
+                p.AddWithValue("$key", key);
+                p.AddWithValue("$data", data);
+                p.AddWithValue("$now", now);
+                if (expectedVersion != 0) p.AddWithValue("$expected", expectedVersion);
+            }, cancellationToken).ConfigureAwait(false);
 
         if (rows == 1)
         {
@@ -59,13 +57,10 @@ internal sealed class SqliteGrainStateStore(SqliteConnectionFactory connections)
         throw new InconsistentStateException(grainType, key, expectedVersion, actual?.Version);
     }
 
-    public async Task<bool> DeleteAsync(string grainType, string key, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM grain_state WHERE grain_type = $type AND grain_key = $key";
-        command.Parameters.AddWithValue("$type", grainType);
-        command.Parameters.AddWithValue("$key", key);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
-    }
+    public async Task<bool> DeleteAsync(string grainType, string key, CancellationToken cancellationToken = default) =>
+        await batcher.ExecuteAsync("DELETE FROM grain_state WHERE grain_type = $type AND grain_key = $key", p =>
+        {
+            p.AddWithValue("$type", grainType);
+            p.AddWithValue("$key", key);
+        }, cancellationToken).ConfigureAwait(false) > 0;
 }

@@ -12,6 +12,8 @@ public sealed class SqliteStorageProvider : IStorageProvider
     private readonly ILogger _logger;
     private readonly SqliteEventJournal _journal;
 
+    private readonly SqliteWriteBatcher _batcher;
+
     public SqliteStorageProvider(SqliteStorageOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -19,9 +21,10 @@ public sealed class SqliteStorageProvider : IStorageProvider
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<SqliteStorageProvider>();
         _connections = new SqliteConnectionFactory(options);
-        States = new SqliteGrainStateStore(_connections);
-        _journal = new SqliteEventJournal(_connections, options.Journal, loggerFactory.CreateLogger<SqliteEventJournal>());
-        Reminders = new SqliteReminderStore(_connections);
+        _batcher = new SqliteWriteBatcher(_connections);
+        States = new SqliteGrainStateStore(_connections, _batcher);
+        _journal = new SqliteEventJournal(_connections, _batcher, options.Journal, loggerFactory.CreateLogger<SqliteEventJournal>());
+        Reminders = new SqliteReminderStore(_connections, _batcher);
     }
 
     public string Name => "sqlite";
@@ -132,6 +135,7 @@ public sealed class SqliteStorageProvider : IStorageProvider
     public async ValueTask DisposeAsync()
     {
         await _journal.DisposeAsync().ConfigureAwait(false);
+        await _batcher.DisposeAsync().ConfigureAwait(false);
         _connections.ClearPool();
     }
 
