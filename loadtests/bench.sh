@@ -77,7 +77,7 @@ url() { echo "http://127.0.0.1:$(free_port)"; }
 floor=$(url) stateless=$(url)
 
 put() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$res"; }                        # store metric value
-get() { awk -F'\t' -v s="$1" -v m="$2" '$1 == s && $2 == m {v = $3} END {print v}' "$res"; }
+get() { awk -F'\t' -v s="$1" -v m="$2" '$1 == s && $2 == m {v = $3} END {print v == "" ? "?" : v}' "$res"; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }                             # utime + stime, 1/100 s
 now() { date +%s.%N; }
 wait_ready() { # url pid log
