@@ -1,4 +1,5 @@
 using PersonalizationEngine.Baselines.Floor;
+using PersonalizationEngine.Baselines.NaiveLogger;
 using PersonalizationEngine.Baselines.StatelessPg;
 
 namespace PersonalizationEngine.Baselines;
@@ -8,9 +9,9 @@ public static class BaselineHost
 {
     public static WebApplication Build(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("floor" or "stateless-pg"))
+        if (args.Length == 0 || args[0] is not ("floor" or "stateless-pg" or "naive-logger"))
         {
-            throw new ArgumentException("first argument must be 'floor' or 'stateless-pg'", nameof(args));
+            throw new ArgumentException("first argument must be 'floor', 'stateless-pg' or 'naive-logger'", nameof(args));
         }
 
         var builder = WebApplication.CreateSlimBuilder(args[1..]);
@@ -21,6 +22,14 @@ public static class BaselineHost
             var floor = builder.Build();
             floor.MapFloorApi();
             return floor;
+        }
+
+        if (args[0] == "naive-logger")
+        {
+            builder.Services.AddNaiveLogger(builder.Configuration);
+            var logger = builder.Build();
+            logger.MapNaiveLoggerApi();
+            return logger;
         }
 
         builder.Services.AddStatelessPg(builder.Configuration);
