@@ -7,15 +7,22 @@ public sealed partial record ChurnModel
     /// <summary>
     /// Scores one customer: probability, band, the top reasons in words and the model version. The arithmetic
     /// lives on the stack; only the returned score, its reasons and their sentences are allocated. The
-    /// probability is the one <see cref="PredictProbability(IReadOnlyDictionary{string, double})"/> gives; the
-    /// reasons come from the exact contributions (linear), exact TreeSHAP (trees whose artefact stores node
-    /// cover) or Saabas path attribution (older tree artefacts).
+    /// probability is the one <see cref="PredictProbability(IReadOnlyDictionary{string, double})"/> gives. The
+    /// reasons come from the exact contributions (linear), from Saabas path attribution in the same walk
+    /// (tree artefacts without node cover), or from exact TreeSHAP (tree artefacts with it): those are
+    /// computed when the reasons are first read, from a copy of the customer's row kept in the list.
     /// </summary>
     public ChurnScore Score(IReadOnlyDictionary<string, double> features)
     {
         var d = FeatureNames.Length;
         Span<double> x = d <= StackLimit ? stackalloc double[d] : new double[d];
         Fill(features, x);
+        if (Kind == ChurnModelKind.GradientBoostedTrees && DefaultAttribution != ReasonAttribution.Saabas && Compiled.SlotShap is not null)
+        {
+            var p = Calibrate(Margin(x, [], withContributions: false));
+            return new ChurnScore(p, BandOf(p), new DeferredReasons(this, x.ToArray()), Version);
+        }
+
         var (probability, reasons) = ScoreWithReasons(x, DefaultAttribution, ReasonTieTolerance);
         return new ChurnScore(probability, BandOf(probability), reasons, Version);
     }

@@ -24,12 +24,16 @@ internal sealed class TreeShap
     private readonly Node[][] _trees;
     private readonly int _scratch;
 
+    /// <summary>1/k for every path length k that can occur.</summary>
+    private readonly double[] _inverse;
+
     private TreeShap(Node[][] trees, int players, int depth)
     {
         _trees = trees;
         Players = players;
         // One path segment per recursion level, of at most 1, 2, ..., depth + 1 elements.
         _scratch = (depth + 1) * (depth + 2) / 2;
+        _inverse = [0, .. Enumerable.Range(1, depth + 2).Select(k => 1.0 / k)];
     }
 
     public int Players { get; }
@@ -77,126 +81,165 @@ internal sealed class TreeShap
     public void AddContributions(ReadOnlySpan<float> x, Span<double> phi)
     {
         Span<PathElement> scratch = _scratch <= StackElements ? stackalloc PathElement[_scratch] : new PathElement[_scratch];
+        var walk = new Walk(x, phi, scratch, _inverse);
         foreach (var nodes in _trees)
         {
-            Recurse(nodes, 0, x, phi, scratch, 0, 0, 1, 1, -1);
+            walk.Recurse(nodes, 0, 0, 0, 1, 1, -1);
         }
     }
 
     /// <summary>
-    /// Algorithm 2's RECURSE. The parent's path sits just before <paramref name="start"/> (its last
-    /// <paramref name="length"/> elements); this level copies it, extends it with the split that led here and
-    /// either credits the players at a leaf or descends.
+    /// One row's walk over the trees. A path element's one fraction is always 0 or 1 (a product of "x goes this
+    /// way" indicators), which lets every division of Algorithm 2 become a multiplication by a tabulated 1/k.
     /// </summary>
-    private static void Recurse(Node[] nodes, int index, ReadOnlySpan<float> x, Span<double> phi, Span<PathElement> scratch, int start, int length, double zero, double one, int player)
+    private readonly ref struct Walk(ReadOnlySpan<float> x, Span<double> phi, Span<PathElement> scratch, double[] inverse)
     {
-        var path = scratch.Slice(start, length + 1);
-        scratch.Slice(start - length, length).CopyTo(path);
-        Extend(path, length, zero, one, player);
-        length++;
-        ref readonly var node = ref nodes[index];
-        if (node.Player < 0)
+        private readonly ReadOnlySpan<float> _x = x;
+        private readonly Span<double> _phi = phi;
+        private readonly Span<PathElement> _scratch = scratch;
+        private readonly double[] _inverse = inverse;
+
+        /// <summary>
+        /// Algorithm 2's RECURSE. The parent's path sits just before <paramref name="start"/> (its last
+        /// <paramref name="length"/> elements); this level copies it, extends it with the split that led here and
+        /// either credits the players at a leaf or descends.
+        /// </summary>
+        public void Recurse(Node[] nodes, int index, int start, int length, double zero, double one, int player)
         {
-            // Element 0 is the empty root element; every other one is a split on the way here.
+            var path = _scratch.Slice(start, length + 1);
+            _scratch.Slice(start - length, length).CopyTo(path);
+            Extend(path, length, zero, one, player);
+            length++;
+            ref readonly var node = ref nodes[index];
+            if (node.Player < 0)
+            {
+                Credit(path, length, node.Value);
+                return;
+            }
+
+            var goesLeft = _x[node.Feature] <= node.Threshold;
+            var (hot, hotShare, cold, coldShare) = goesLeft
+                ? (node.Left, node.LeftShare, node.Right, node.RightShare)
+                : (node.Right, node.RightShare, node.Left, node.LeftShare);
+            double incomingZero = 1, incomingOne = 1;
+            for (var k = 1; k < length; k++)
+            {
+                if (path[k].Player == node.Player)
+                {
+                    // The player split earlier on this path: undo that split and fold its fractions into this one.
+                    (incomingZero, incomingOne) = (path[k].Zero, path[k].One);
+                    Unwind(path, length, k);
+                    length--;
+                    break;
+                }
+            }
+
+            // A branch with both fractions zero adds nothing to any coalition's value (and would divide by zero).
+            if (incomingZero * hotShare != 0 || incomingOne != 0)
+            {
+                Recurse(nodes, hot, start + length, length, incomingZero * hotShare, incomingOne, node.Player);
+            }
+
+            if (incomingZero * coldShare != 0)
+            {
+                Recurse(nodes, cold, start + length, length, incomingZero * coldShare, 0, node.Player);
+            }
+        }
+
+        /// <summary>
+        /// At a leaf, each split on the path (element 0 is the empty root element) gets its unwound weight times
+        /// (one − zero) times the leaf value. For a split x did not take (one = 0) the unwound weight is a sum
+        /// shared by all such splits divided by their zero fraction, so each of them is credited −sum · value.
+        /// </summary>
+        private void Credit(Span<PathElement> path, int length, double value)
+        {
+            var inverse = _inverse;
+            var coldSum = double.NaN;
             for (var i = 1; i < length; i++)
             {
                 ref readonly var e = ref path[i];
-                phi[e.Player] += UnwoundSum(path, length, i) * (e.One - e.Zero) * node.Value;
-            }
+                double credit;
+                if (e.One == 0)
+                {
+                    if (double.IsNaN(coldSum))
+                    {
+                        coldSum = 0;
+                        for (var j = length - 2; j >= 0; j--)
+                        {
+                            coldSum += path[j].Weight * length * inverse[length - j - 1];
+                        }
+                    }
 
-            return;
+                    credit = -coldSum;
+                }
+                else
+                {
+                    // UNWIND's weights for a split x took, summed without changing the path. Only the update
+                    // of next is a dependency chain, so it is one fused multiply-add per step.
+                    var zero = e.Zero;
+                    var next = path[length - 1].Weight;
+                    var total = 0.0;
+                    for (var j = length - 2; j >= 0; j--)
+                    {
+                        var over = inverse[j + 1];
+                        total += next * over;
+                        next = Math.FusedMultiplyAdd(-next, zero * (length - j - 1) * over, path[j].Weight);
+                    }
+
+                    credit = total * length * (1 - zero);
+                }
+
+                _phi[e.Player] += credit * value;
+            }
         }
 
-        var goesLeft = x[node.Feature] <= node.Threshold;
-        var (hot, hotShare, cold, coldShare) = goesLeft
-            ? (node.Left, node.LeftShare, node.Right, node.RightShare)
-            : (node.Right, node.RightShare, node.Left, node.LeftShare);
-        double incomingZero = 1, incomingOne = 1;
-        for (var k = 1; k < length; k++)
+        /// <summary>
+        /// EXTEND: adds a split with zero fraction <paramref name="zero"/> (share of the cover, the player left
+        /// out) and one fraction <paramref name="one"/> (1 when x goes this way, the player put in), updating the
+        /// weight of every coalition size.
+        /// </summary>
+        private void Extend(Span<PathElement> path, int length, double zero, double one, int player)
         {
-            if (path[k].Player == node.Player)
+            path[length] = new PathElement(player, zero, one, length == 0 ? 1 : 0);
+            var inverse = _inverse[length + 1];
+            for (var i = length - 1; i >= 0; i--)
             {
-                // The player split earlier on this path: undo that split and fold its fractions into this one.
-                (incomingZero, incomingOne) = (path[k].Zero, path[k].One);
-                Unwind(path, length, k);
-                length--;
-                break;
+                path[i + 1].Weight += one * path[i].Weight * (i + 1) * inverse;
+                path[i].Weight = zero * path[i].Weight * (length - i) * inverse;
             }
         }
 
-        // A branch with both fractions zero adds nothing to any coalition's value (and would divide by zero).
-        if (incomingZero * hotShare != 0 || incomingOne != 0)
+        /// <summary>UNWIND: removes element <paramref name="k"/>, inverting the EXTEND that added it.</summary>
+        private void Unwind(Span<PathElement> path, int length, int k)
         {
-            Recurse(nodes, hot, x, phi, scratch, start + length, length, incomingZero * hotShare, incomingOne, node.Player);
-        }
-
-        if (incomingZero * coldShare != 0)
-        {
-            Recurse(nodes, cold, x, phi, scratch, start + length, length, incomingZero * coldShare, 0, node.Player);
-        }
-    }
-
-    /// <summary>
-    /// EXTEND: adds a split with zero fraction <paramref name="zero"/> (share of the cover, the player left
-    /// out) and one fraction <paramref name="one"/> (1 when x goes this way, the player put in), updating the
-    /// weight of every coalition size.
-    /// </summary>
-    private static void Extend(Span<PathElement> path, int length, double zero, double one, int player)
-    {
-        path[length] = new PathElement(player, zero, one, length == 0 ? 1 : 0);
-        for (var i = length - 1; i >= 0; i--)
-        {
-            path[i + 1].Weight += one * path[i].Weight * (i + 1) / (length + 1);
-            path[i].Weight = zero * path[i].Weight * (length - i) / (length + 1);
-        }
-    }
-
-    /// <summary>UNWIND: removes element <paramref name="k"/>, inverting the EXTEND that added it.</summary>
-    private static void Unwind(Span<PathElement> path, int length, int k)
-    {
-        var (zero, one) = (path[k].Zero, path[k].One);
-        var next = path[length - 1].Weight;
-        for (var j = length - 2; j >= 0; j--)
-        {
+            var inverse = _inverse;
+            var (zero, one) = (path[k].Zero, path[k].One);
             if (one != 0)
             {
-                var weight = path[j].Weight;
-                path[j].Weight = next * length / ((j + 1) * one);
-                next = weight - (path[j].Weight * zero * (length - j - 1) / length);
+                var next = path[length - 1].Weight;
+                for (var j = length - 2; j >= 0; j--)
+                {
+                    var weight = path[j].Weight;
+                    path[j].Weight = next * length * inverse[j + 1];
+                    next = weight - (path[j].Weight * zero * (length - j - 1) * inverse[length]);
+                }
             }
             else
             {
-                path[j].Weight = path[j].Weight * length / (zero * (length - j - 1));
+                var overZero = 1 / zero;
+                for (var j = length - 2; j >= 0; j--)
+                {
+                    path[j].Weight = path[j].Weight * length * inverse[length - j - 1] * overZero;
+                }
             }
-        }
 
-        for (var j = k; j < length - 1; j++)
-        {
-            path[j] = path[j + 1] with { Weight = path[j].Weight };
-        }
-    }
-
-    /// <summary>The total weight UNWIND would leave for element <paramref name="k"/>, without changing the path.</summary>
-    private static double UnwoundSum(ReadOnlySpan<PathElement> path, int length, int k)
-    {
-        var (zero, one) = (path[k].Zero, path[k].One);
-        var next = path[length - 1].Weight;
-        var total = 0.0;
-        for (var j = length - 2; j >= 0; j--)
-        {
-            if (one != 0)
+            for (var j = k; j < length - 1; j++)
             {
-                var weight = next * length / ((j + 1) * one);
-                total += weight;
-                next = path[j].Weight - (weight * zero * (length - j - 1) / length);
-            }
-            else
-            {
-                total += path[j].Weight * length / (zero * (length - j - 1));
+                path[j].Player = path[j + 1].Player;
+                path[j].Zero = path[j + 1].Zero;
+                path[j].One = path[j + 1].One;
             }
         }
-
-        return total;
     }
 
     private struct PathElement(int player, double zero, double one, double weight)

@@ -35,12 +35,29 @@ public sealed class ReasonStabilityTests(TelcoFixture telco, ITestOutputHelper o
         var figures = new Dictionary<string, Stability>();
         foreach (var attribution in new[] { ReasonAttribution.Saabas, ReasonAttribution.ShapSlots, ReasonAttribution.ShapColumns })
         {
-            foreach (var tolerance in new[] { 0, 0.05, 0.1 })
+            foreach (var tolerance in new[] { 0, 0.01, 0.02, 0.05 })
             {
                 var s = Agreement(a, b, (m, i) => m.ScoreWithReasons(telco.X[i], attribution, tolerance).Reasons);
                 figures[$"{attribution} tie {tolerance:0.00}"] = s;
                 output.WriteLine($"{attribution,-12} tie {tolerance:0.00}: {s}");
             }
+        }
+
+        var pairs = new Dictionary<string, int>();
+        for (var i = 0; i < telco.X.Length; i++)
+        {
+            if (a.BandOf(a.PredictProbability(telco.X[i])) != RiskBand.High) continue;
+            var ra = a.Score(telco.Row(i)).TopReasons;
+            var rb = b.Score(telco.Row(i)).TopReasons;
+            var key = $"{ra[0].Feature}({ra[0].Contribution:0.00}) vs {rb[0].Feature}({rb[0].Contribution:0.00})";
+            if (ra[0].Feature != rb[0].Feature) { key = $"{ra[0].Feature} vs {rb[0].Feature}"; pairs[key] = pairs.GetValueOrDefault(key) + 1; }
+            else { key = "same " + ra[0].Feature; pairs[key] = pairs.GetValueOrDefault(key) + 1; }
+        }
+        foreach (var p in pairs.OrderByDescending(p => p.Value).Take(15)) output.WriteLine($"{p.Key}: {p.Value}");
+        for (var i = 0; i < 40; i++)
+        {
+            if (a.BandOf(a.PredictProbability(telco.X[i])) != RiskBand.High) continue;
+            output.WriteLine(string.Join(" | ", a.Score(telco.Row(i)).TopReasons.Select(r => $"{r.Feature} {r.Contribution:0.00}")) + "  ||  " + string.Join(" | ", b.Score(telco.Row(i)).TopReasons.Select(r => $"{r.Feature} {r.Contribution:0.00}")));
         }
 
         var (la, lb) = Halves(new LogisticLearner());

@@ -126,6 +126,23 @@ public sealed class TreeShapTests(TelcoFixture telco) : IClassFixture<TelcoFixtu
         Assert.True(differ > 150, $"SHAP and Saabas differ on {differ} of 200 rows");
     }
 
+    [Fact]
+    public void Deferred_tree_reasons_are_the_treeshap_reasons_whoever_reads_them_first_and_survive_json()
+    {
+        var model = ChurnModel.FromJson(telco.Trees.Artefact.ToJson());
+        for (var i = 0; i < 100; i++)
+        {
+            var expected = model.ScoreWithReasons(telco.X[i], ReasonAttribution.ShapSlots, 0).Reasons;
+            var score = model.Score(telco.Row(i));
+            // Eight readers at once on a fresh score: all see the same reasons.
+            var seen = Enumerable.Range(0, 8).AsParallel().WithDegreeOfParallelism(8).Select(_ => score.TopReasons.ToArray()).ToArray();
+            Assert.All(seen, r => Assert.Equal(expected, r));
+            // The engine's serialisation of results (System.Text.Json) writes the reasons out.
+            var json = System.Text.Json.JsonSerializer.Serialize(score);
+            Assert.Equal(expected, System.Text.Json.JsonSerializer.Deserialize<ChurnScore>(json)!.TopReasons);
+        }
+    }
+
     /// <summary>Shapley values by definition: every coalition, weighted |S|!(n − |S| − 1)!/n!.</summary>
     private static double[] BruteForce(RegressionTree[] trees, int[] playerOf, int players, float[] x)
     {
