@@ -197,11 +197,18 @@ public sealed partial record ChurnModel
         /// <summary>The normalised training mean per feature: the zero point of a linear contribution.</summary>
         public required float[] MeanZ { get; init; }
 
-        /// <summary>TreeSHAP with one player per slot, when every tree stores its node cover.</summary>
-        public TreeShap? SlotShap { get; init; }
+        /// <summary>The trees, when every one stores its node cover (what TreeSHAP needs); else null.</summary>
+        public RegressionTree[]? CoveredTrees { get; init; }
 
-        /// <summary>TreeSHAP with one player per group (a one-hot column is one player).</summary>
-        public TreeShap? ColumnShap { get; init; }
+        /// <summary>TreeSHAP with one player per slot, built on first use (a race builds the same tables twice).</summary>
+        public TreeShap? SlotShap => CoveredTrees is { } trees ? _slotShap ??= TreeShap.Build(trees, [.. Enumerable.Range(0, GroupOf.Length)], GroupOf.Length) : null;
+
+        /// <summary>TreeSHAP with one player per group (a one-hot column is one player), built on first use.</summary>
+        public TreeShap? ColumnShap => CoveredTrees is { } trees ? _columnShap ??= TreeShap.Build(trees, GroupOf, GroupNames.Length) : null;
+
+        private TreeShap? _slotShap;
+
+        private TreeShap? _columnShap;
 
         public static CompiledModel Build(ChurnModel model)
         {
@@ -254,8 +261,7 @@ public sealed partial record ChurnModel
                 Offsets = offsets,
                 Scales = scales,
                 MeanZ = meanZ,
-                SlotShap = shap ? TreeShap.Build(model.Trees!, [.. Enumerable.Range(0, d)], d) : null,
-                ColumnShap = shap ? TreeShap.Build(model.Trees!, groupOf, names.Count) : null,
+                CoveredTrees = shap ? model.Trees : null,
             };
         }
     }

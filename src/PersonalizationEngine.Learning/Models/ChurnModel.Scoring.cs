@@ -17,7 +17,7 @@ public sealed partial record ChurnModel
         var d = FeatureNames.Length;
         Span<double> x = d <= StackLimit ? stackalloc double[d] : new double[d];
         Fill(features, x);
-        if (Kind == ChurnModelKind.GradientBoostedTrees && DefaultAttribution != ReasonAttribution.Saabas && Compiled.SlotShap is not null)
+        if (DefaultAttribution != ReasonAttribution.Saabas && Compiled.CoveredTrees is not null)
         {
             var p = Calibrate(Margin(x, [], withContributions: false));
             return new ChurnScore(p, BandOf(p), new DeferredReasons(this, x.ToArray()), Version);
