@@ -1,4 +1,5 @@
 using System.Globalization;
+using PersonalizationEngine.Learning.Trees;
 
 namespace PersonalizationEngine.Learning.Models;
 
@@ -9,20 +10,71 @@ public sealed partial record ChurnModel
     /// <summary>Derived lookups, built once per artefact (a model is immutable once loaded).</summary>
     private CompiledModel Compiled => _compiled ??= CompiledModel.Build(this);
 
+    /// <summary>How tree reasons are attributed when the artefact allows TreeSHAP (see docs/evaluation.md).</summary>
+    internal const ReasonAttribution DefaultAttribution = ReasonAttribution.ShapSlots;
+
+    /// <summary>Reasons whose contributions differ by at most this share of Σ|contribution| count as tied.</summary>
+    internal const double ReasonTieTolerance = 0;
+
     /// <summary>
-    /// The reasons: contributions summed per group (a one-hot column's slots form one group, so "Contract"
-    /// is one reason whichever slots the model split on; that keeps reasons stable across re-training, when
-    /// the trees pick a different slot of the same column), the largest positive ones first.
+    /// The probability and the reasons for a dense row, with a chosen attribution (the alternatives are kept
+    /// for the stability measurement in the tests). Contributions are summed per group: a one-hot column's
+    /// slots form one group, so "Contract" is one reason whichever slots the model split on.
     /// </summary>
-    private Reason[] BuildReasons(ReadOnlySpan<double> x, ReadOnlySpan<double> contributions)
+    internal (double Probability, Reason[] Reasons) ScoreWithReasons(ReadOnlySpan<double> x, ReasonAttribution attribution, double tieTolerance)
     {
         var compiled = Compiled;
+        var d = x.Length;
         var groups = compiled.GroupNames.Length;
         Span<double> sums = groups <= StackLimit ? stackalloc double[groups] : new double[groups];
         sums.Clear();
-        for (var j = 0; j < contributions.Length; j++)
+        double margin;
+        if (attribution == ReasonAttribution.ShapColumns && compiled.ColumnShap is { } columns)
         {
-            sums[compiled.GroupOf[j]] += contributions[j];
+            margin = Margin(x, [], withContributions: false);
+            TreeContributions(x, columns, sums);
+        }
+        else
+        {
+            Span<double> contributions = d <= StackLimit ? stackalloc double[d] : new double[d];
+            contributions.Clear();
+            if (attribution == ReasonAttribution.ShapSlots && compiled.SlotShap is { } slots)
+            {
+                margin = Margin(x, [], withContributions: false);
+                TreeContributions(x, slots, contributions);
+            }
+            else
+            {
+                margin = Margin(x, contributions, withContributions: true);
+            }
+
+            for (var j = 0; j < d; j++)
+            {
+                sums[compiled.GroupOf[j]] += contributions[j];
+            }
+        }
+
+        return (Calibrate(margin), BuildReasons(x, sums, tieTolerance));
+    }
+
+    /// <summary>
+    /// The largest positive group contributions first. With a tie tolerance, a group within that share of
+    /// Σ|contribution| of the largest remaining one counts as tied with it, and ties go to the group that comes
+    /// first in the artefact's feature order: a fixed order, so near-equal reasons do not swap between models.
+    /// </summary>
+    private Reason[] BuildReasons(ReadOnlySpan<double> x, ReadOnlySpan<double> sums, double tieTolerance)
+    {
+        var compiled = Compiled;
+        var groups = sums.Length;
+        var tie = 0.0;
+        if (tieTolerance > 0)
+        {
+            foreach (var s in sums)
+            {
+                tie += Math.Abs(s);
+            }
+
+            tie *= tieTolerance;
         }
 
         // Partial selection of the k largest positive sums: k is tiny, so k passes beat a sort.
@@ -42,6 +94,18 @@ public sealed partial record ChurnModel
             if (best < 0)
             {
                 break;
+            }
+
+            if (tie > 0)
+            {
+                for (var g = 0; g < best; g++)
+                {
+                    if (sums[g] > 1e-12 && sums[best] - sums[g] <= tie && !chosen[..count].Contains(g))
+                    {
+                        best = g;
+                        break;
+                    }
+                }
             }
 
             chosen[count++] = best;
@@ -133,6 +197,19 @@ public sealed partial record ChurnModel
         /// <summary>The normalised training mean per feature: the zero point of a linear contribution.</summary>
         public required float[] MeanZ { get; init; }
 
+        /// <summary>The trees, when every one stores its node cover (what TreeSHAP needs); else null.</summary>
+        public RegressionTree[]? CoveredTrees { get; init; }
+
+        /// <summary>TreeSHAP with one player per slot, built on first use (a race builds the same tables twice).</summary>
+        public TreeShap? SlotShap => CoveredTrees is { } trees ? _slotShap ??= TreeShap.Build(trees, [.. Enumerable.Range(0, GroupOf.Length)], GroupOf.Length) : null;
+
+        /// <summary>TreeSHAP with one player per group (a one-hot column is one player), built on first use.</summary>
+        public TreeShap? ColumnShap => CoveredTrees is { } trees ? _columnShap ??= TreeShap.Build(trees, GroupOf, GroupNames.Length) : null;
+
+        private TreeShap? _slotShap;
+
+        private TreeShap? _columnShap;
+
         public static CompiledModel Build(ChurnModel model)
         {
             var d = model.FeatureNames.Length;
@@ -171,6 +248,7 @@ public sealed partial record ChurnModel
                 binary[j] = levels[j] is null && flags.Contains(model.FeatureNames[j]);
             }
 
+            var shap = model.Kind == ChurnModelKind.GradientBoostedTrees && model.Trees is { Length: > 0 } trees && TreeShap.HasCover(trees);
             return new CompiledModel
             {
                 GroupOf = groupOf,
@@ -183,6 +261,7 @@ public sealed partial record ChurnModel
                 Offsets = offsets,
                 Scales = scales,
                 MeanZ = meanZ,
+                CoveredTrees = shap ? model.Trees : null,
             };
         }
     }

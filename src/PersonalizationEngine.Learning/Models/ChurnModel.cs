@@ -141,6 +141,11 @@ public sealed partial record ChurnModel
             return false;
         }
 
+        if (tree.Cover is { } cover && (cover.Length != n || cover.Any(c => !double.IsFinite(c) || c < 0)))
+        {
+            return false;
+        }
+
         for (var i = 0; i < n; i++)
         {
             // Children always come after their parent, so a walk always ends at a leaf.

@@ -158,7 +158,7 @@ public static class ChurnTrainer
     /// <summary>
     /// One ML.NET tree into the flat layout: internal nodes keep ML.NET's indices, leaf k becomes node
     /// (internal count + k). Internal node values are the training-row-weighted means of their leaves (the
-    /// "cover" TreeSHAP uses too), counted by sending the training rows down the exported tree.
+    /// "cover" TreeSHAP uses, stored too), counted by sending the training rows down the exported tree.
     /// </summary>
     internal static RegressionTree Export(MlTree tree, double weight, IReadOnlyList<double[]> x)
     {
@@ -166,7 +166,7 @@ public static class ChurnTrainer
         var leaves = tree.NumberOfLeaves;
         if (internalCount == 0)
         {
-            return new RegressionTree([-1], [0f], [-1], [-1], [tree.LeafValues[0] * weight]);
+            return new RegressionTree([-1], [0f], [-1], [-1], [tree.LeafValues[0] * weight]) { Cover = [x.Count] };
         }
 
         if (tree.CategoricalSplitFlags.Any(c => c))
@@ -225,6 +225,6 @@ public static class ChurnTrainer
             value[node] = counts[node] > 0 ? sums[node] / counts[node] : (value[left[node]] + value[right[node]]) / 2;
         }
 
-        return exported;
+        return exported with { Cover = [.. counts.Select(c => (double)c)] };
     }
 }

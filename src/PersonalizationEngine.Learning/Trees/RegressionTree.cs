@@ -5,7 +5,9 @@ namespace PersonalizationEngine.Learning.Trees;
 /// <summary>
 /// One regression tree in flat arrays (cache-friendly, trivially serialisable), exported from an ML.NET tree
 /// ensemble. Every node, internal or leaf, keeps a value: a leaf its output, an internal node the
-/// training-row-weighted mean of the leaves below it (what Saabas path attribution needs). A leaf has
+/// training-row-weighted mean of the leaves below it (the expected value below the node). <see cref="Cover"/> is
+/// the number of training rows that reached each node, counted at export: what exact TreeSHAP
+/// (<see cref="TreeShap"/>) needs; artefacts exported before it was stored have none. A leaf has
 /// <c>Feature = -1</c>. Rows go left when <c>x[Feature] ≤ Threshold</c> on the row converted to single precision
 /// once (<see cref="Models.ChurnModel"/> does it): ML.NET feeds trees single-precision features, so comparing
 /// doubles would send a value within half an ulp of a threshold down the other branch.
@@ -13,6 +15,9 @@ namespace PersonalizationEngine.Learning.Trees;
 public sealed record RegressionTree(int[] Feature, float[] Threshold, int[] Left, int[] Right, double[] Value)
 {
     private int[]? _children;
+
+    /// <summary>Training rows that reached each node (absent in artefacts exported before TreeSHAP).</summary>
+    public double[]? Cover { get; init; }
 
     /// <summary>
     /// Left and right child interleaved (<c>[2i]</c> left, <c>[2i + 1]</c> right), so a step picks its child by

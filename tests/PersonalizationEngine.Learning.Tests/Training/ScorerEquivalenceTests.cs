@@ -51,17 +51,4 @@ public sealed class ScorerEquivalenceTests(TelcoFixture telco) : IClassFixture<T
             Assert.Equal(margin - atMean, contributions.Sum(), 5);
         }
     }
-
-    [Fact]
-    public void Tree_contributions_sum_to_the_margin_minus_the_root_values()
-    {
-        var model = telco.Trees.Artefact;
-        var roots = -model.CalibratorSlope * (model.BaseScore + model.Trees!.Sum(t => t.Value[0]));
-        var contributions = new double[model.FeatureNames.Length];
-        for (var i = 0; i < 200; i++)
-        {
-            var margin = model.Contributions(telco.X[i], contributions);
-            Assert.Equal(margin - roots, contributions.Sum(), 9);
-        }
-    }
 }
