@@ -256,7 +256,13 @@ public sealed class DataApiTests : IClassFixture<DataApiTests.Engine>
         // The only eligible offer is never an exploration: the estimates alone would lead with it too.
         Assert.Equal(0, kpi.GetProperty("explorationShare").GetDouble());
         Assert.Equal(0, kpi.GetProperty("ignored").GetInt64());
+        // The figures are sampled once a second: wait for a sample taken after the decisions.
         var stats = await Body(await admin.GetAsync("/api/v1/stats"));
+        for (var i = 0; i < 50 && stats.GetProperty("decisionsTotal").GetInt64() < 3; i++)
+        {
+            await Task.Delay(100);
+            stats = await Body(await admin.GetAsync("/api/v1/stats"));
+        }
         Assert.Contains(stats.GetProperty("offers").EnumerateArray(), o => o.GetProperty("offerId").GetString() == "nbo-free-shipping");
         Assert.True(stats.GetProperty("decisionsTotal").GetInt64() >= 3);
     }

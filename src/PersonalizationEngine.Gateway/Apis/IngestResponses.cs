@@ -32,11 +32,12 @@ internal static class IngestResponses
             var status = r.Status switch { IngestStatus.Accepted => "accepted", IngestStatus.Duplicate => "duplicate", _ => "rejected" };
             if (r.Status == IngestStatus.Accepted) accepted++;
             if (r.Status == IngestStatus.Duplicate) duplicates++;
-            var errs = r.Errors.Select(e => new ValidationError($"[{index}].{e.Field}", e.Message)).ToList();
+            // The common item (accepted, nothing dropped) allocates nothing but its own record.
+            List<ValidationError>? errs = r.Errors.Count == 0 ? null : r.Errors.Select(e => new ValidationError($"[{index}].{e.Field}", e.Message)).ToList();
             var droppedHere = dropped?.GetValueOrDefault(index) is { } before ? [.. before, .. r.DroppedIdentifiers] : r.DroppedIdentifiers;
-            rejected.AddRange(errs);
+            if (errs is not null) rejected.AddRange(errs);
             items[index] = new IngestItem(index, r.EventId, status, r.ProfileId,
-                errs.Count == 0 ? null : Errors(errs),
+                errs is null ? null : Errors(errs),
                 droppedHere.Count == 0 ? null : droppedHere.Select(d => new DroppedIdentifierView(d.Type, d.Reason)).ToArray());
         }
         var rejectedCount = total - accepted - duplicates;
