@@ -47,7 +47,12 @@ public sealed class BenchSilo : IAsyncDisposable
             builder.Services.AddSingleton<IStorageProvider>(new InMemoryStorageProvider());
         }
         var (siloPort, gatewayPort, primary) = cluster ?? (PersonalizationEngine.Grains.Hosting.LoopbackPorts.Free(), PersonalizationEngine.Grains.Hosting.LoopbackPorts.Free(), null);
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId: "pe-bench", clusterId: "pe-bench").AddEngine(builder.Configuration));
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId: "pe-bench", clusterId: "pe-bench").AddEngine(builder.Configuration);
+            // One silo is configured as the gateway's single node is (ClusterExtensions.WithoutDirectoryCache).
+            if (cluster is null) silo.Configure<Orleans.Configuration.GrainDirectoryOptions>(o => o.CachingStrategy = Orleans.Configuration.GrainDirectoryOptions.CachingStrategyType.None);
+        });
         builder.Services.AddEngineGrains(builder.Configuration);
         var host = builder.Build();
         await host.Services.GetRequiredService<IStorageProvider>().InitializeAsync();

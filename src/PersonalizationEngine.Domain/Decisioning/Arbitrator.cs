@@ -109,18 +109,23 @@ public static class Arbitrator
             var d = offer.Definition;
             var value = (double)d.Value;
             // Reasons are text for people: built for the offers returned only.
-            string[] reasons =
-            [
-                $"propensity {propensity:0.###}",
-                $"context weight {weight:0.##}",
-                $"value {value:0.##}",
-                $"lever {d.Lever:0.##}",
-            ];
-            best.Add(new OfferScore(offer.OfferId, score, propensity, weight, value, d.Lever, reasons));
+            best.Add(new OfferScore(offer.OfferId, score, propensity, weight, value, d.Lever, Reasons(propensity, weight, value, d.Lever)));
         }
         var explored = greedy is not null && best.Count > 0 && !string.Equals(best[0].OfferId, greedy, StringComparison.Ordinal);
         return new Decision(r.DecisionId, false, best, trace, explored);
     }
+
+    /// <summary>
+    /// The reasons of an offer's score as people read them (the parts of its priority). Derived from the numbers alone, so
+    /// whoever keeps a decision's numbers (the console's remembered decisions) can give the same text later.
+    /// </summary>
+    public static string[] Reasons(double propensity, double contextWeight, double value, double lever) =>
+    [
+        $"propensity {propensity:0.###}",
+        $"context weight {contextWeight:0.##}",
+        $"value {value:0.##}",
+        $"lever {lever:0.##}",
+    ];
 
     private static double WeightOf(DecisionRequest r, string offerId)
     {

@@ -29,6 +29,14 @@ public sealed class ContactHistory
         if (Entries.Count > Capacity) Entries.RemoveAt(0);
     }
 
-    public int Count(ContactKind kind, string? channel, string? offerId, DateTimeOffset since) =>
-        Entries.Count(e => e.Kind == kind && e.At >= since && (channel is null || e.Channel == channel) && (offerId is null || e.OfferId == offerId));
+    /// <summary>Contacts of a kind since a time, on a channel and of an offer when given (a loop: asked per offer and policy in every decision).</summary>
+    public int Count(ContactKind kind, string? channel, string? offerId, DateTimeOffset since)
+    {
+        var n = 0;
+        foreach (var e in Entries)
+        {
+            if (e.Kind == kind && e.At >= since && (channel is null || e.Channel == channel) && (offerId is null || e.OfferId == offerId)) n++;
+        }
+        return n;
+    }
 }

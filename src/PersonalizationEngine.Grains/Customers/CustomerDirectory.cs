@@ -76,7 +76,7 @@ public sealed class CustomerDirectory(IGrainFactory grains, EngineKeys keys, Ing
     {
         for (var hop = 0; hop < 8; hop++)
         {
-            var (exists, next) = await grains.GetGrain<ICustomerGrain>(profileId).StatusAsync().ConfigureAwait(false);
+            var (exists, next) = await grains.Customer(profileId).StatusAsync().ConfigureAwait(false);
             if (next is not null)
             {
                 profileId = next;

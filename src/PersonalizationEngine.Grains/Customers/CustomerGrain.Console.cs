@@ -14,7 +14,7 @@ namespace PersonalizationEngine.Grains.Customers;
 public sealed partial class CustomerGrain
 {
     /// <summary>Decisions remembered per customer for the console (in memory only, while the customer is active).</summary>
-    private const int RememberedDecisions = 5;
+    private const int RememberedDecisionCount = 5;
 
     /// <summary>Properties the timeline shows: amounts and the names of things, never free text a person typed.</summary>
     private static readonly string[] TimelineProperties =
@@ -23,15 +23,16 @@ public sealed partial class CustomerGrain
         "offerId", "offer_id", "decisionId", "decision_id", "placement", "purpose", "consent_channel", "granted",
     ];
 
-    private Queue<(DecisionView View, DecideInput Input, DateTimeOffset At)>? _decided;
+    private RememberedDecisions? _decided;
 
-    /// <summary>Remembers a decision's answer for the console (called by <c>DecideAsync</c>; no call filter, no cost to other calls).</summary>
+    /// <summary>
+    /// Remembers what the console shows of a decision (called by <c>DecideAsync</c>; no call filter, no cost to other
+    /// calls): values in a ring, not the answer itself, so an answer does not outlive its request.
+    /// </summary>
     private DecisionView Remember(DecisionView view, DecideInput input)
     {
         if (view.ProfileId is null) return view;
-        var decided = _decided ??= new Queue<(DecisionView, DecideInput, DateTimeOffset)>(RememberedDecisions);
-        if (decided.Count == RememberedDecisions) decided.Dequeue();
-        decided.Enqueue((view, input, time.GetUtcNow()));
+        (_decided ??= new RememberedDecisions(RememberedDecisionCount)).Add(new RememberedDecision(view, input.Channel, input.Placement, time.GetUtcNow()));
         return view;
     }
 
@@ -101,16 +102,22 @@ public sealed partial class CustomerGrain
         var p = _profile!;
         RefreshSegments(time.GetUtcNow());
         var segments = p.Segments.Select(s => new SegmentMembership(s, p.SegmentEnteredAt(s))).ToList();
-        var decided = _decided?.ToArray() ?? [];
-        var records = new List<DecisionRecord>(decided.Length);
-        for (var i = decided.Length - 1; i >= 0; i--)
+        var count = _decided?.Count ?? 0;
+        var records = new List<DecisionRecord>(count);
+        for (var i = count - 1; i >= 0; i--)
         {
-            var (view, input, at) = decided[i];
-            DateTimeOffset? next = i + 1 < decided.Length ? decided[i + 1].At : null;
-            var pending = _pending.IndexOf(view.DecisionId);
+            ref var d = ref _decided![i];
+            DateTimeOffset? next = i + 1 < count ? _decided[i + 1].At : null;
+            var id = d.DecisionId;
+            var pending = _pending.IndexOf(id);
             var converted = pending >= 0 && _pending[pending].Converted;
-            var offers = view.Offers.Select(o => new DecidedOffer(o.OfferId, o.Score, o.Propensity, o.ContextWeight, o.Value, o.Lever, o.Reasons, Outcomes(o.OfferId, at, next))).ToList();
-            records.Add(new DecisionRecord(view.DecisionId, at, input.Channel, input.Placement, view.Control, offers, view.Trace.Count(t => !t.Passed), converted));
+            var offers = new List<DecidedOffer>(d.OfferCount);
+            for (var k = 0; k < d.OfferCount; k++)
+            {
+                var o = d.Offer(k);
+                offers.Add(new DecidedOffer(o.OfferId, o.Score, o.Propensity, o.ContextWeight, o.Value, o.Lever, RememberedDecision.ReasonsOf(o), Outcomes(o.OfferId, d.At, next)));
+            }
+            records.Add(new DecisionRecord(id, d.At, d.Channel, d.Placement, d.Control, offers, d.Excluded, converted));
         }
         return ValueTask.FromResult<CustomerActivity?>(new CustomerActivity(segments, records));
     }

@@ -42,7 +42,7 @@ public sealed partial class CustomerGrain
         var decision = Arbitrator.Decide(Request(profile, features, context, input, now, control, decisioning, propensities));
         if (Exists)
         {
-            var pending = new PendingDecision(decision.DecisionId, OfferIdsOf(decision.Offers), context, now, control, now + decisioning.RewardWaitOf(input.Channel));
+            var pending = PendingDecision.Of(decision.DecisionId, decision.Offers, context, now, control, now + decisioning.RewardWaitOf(input.Channel));
             if (_pending.Add(pending, out var evicted))
             {
                 // Sixteen newer decisions since, all kept for their own feedback: this one's unanswered impressions teach 0 now.
@@ -51,13 +51,6 @@ public sealed partial class CustomerGrain
         }
         if ((control ? IOfferModelGrain.ControlKey : decision.Offers.FirstOrDefault()?.OfferId) is { } led) propensities.NoteDecision(led, decision.Explored);
         return new DecisionView(decision.DecisionId, Exists ? Key : null, decision.Control, decision.Offers, decision.Trace, decision.Explored);
-    }
-
-    private static string[] OfferIdsOf(IReadOnlyList<OfferScore> offers)
-    {
-        var ids = new string[offers.Count];
-        for (var i = 0; i < ids.Length; i++) ids[i] = offers[i].OfferId;
-        return ids;
     }
 
     /// <summary>The arbitration request for a customer (also used for visitors the engine does not know yet).</summary>

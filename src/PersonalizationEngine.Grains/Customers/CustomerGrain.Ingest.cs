@@ -16,7 +16,8 @@ namespace PersonalizationEngine.Grains.Customers;
 /// </summary>
 public sealed partial class CustomerGrain
 {
-    private readonly HashSet<long> _pendingIds = [];
+    /// <summary>Ids of events in batches on their way (null between batches: a set sized for a batch is not kept per customer).</summary>
+    private HashSet<long>? _pendingIds;
     /// <summary>Completes when the latest started batch has been applied (or failed): the tail of the apply order.</summary>
     private Task _tail = Task.CompletedTask;
     /// <summary>Incomplete while an exclusive operation runs; new batches wait for it.</summary>
@@ -54,7 +55,7 @@ public sealed partial class CustomerGrain
         foreach (var e in events)
         {
             var hash = EventIdHash.Of(e.EventId);
-            if (_profile.RecentEventIds.Contains(hash) || !_pendingIds.Add(hash))
+            if (_profile.RecentEventIds.Contains(hash) || !(_pendingIds ??= []).Add(hash))
             {
                 continue; // applied already, or in a batch on its way: a duplicate
             }
@@ -81,7 +82,8 @@ public sealed partial class CustomerGrain
                 }
             }
             await previous.ConfigureAwait(true); // batches apply in the order they started
-            foreach (var h in hashes) _pendingIds.Remove(h);
+            foreach (var h in hashes) _pendingIds!.Remove(h);
+            if (_pendingIds is { Count: 0 }) _pendingIds = null;
             // Nothing of a failed batch was applied; the caller sees the store's own error (503 at the gateway).
             if (failure?.SourceException is StaleWriterException) Fenced();
             failure?.Throw();

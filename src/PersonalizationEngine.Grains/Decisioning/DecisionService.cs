@@ -21,7 +21,7 @@ public sealed class DecisionService(IGrainFactory grains, CustomerDirectory dire
     public async Task<DecisionView> DecideAsync(string profileId, DecideInput input)
     {
         var started = Stopwatch.GetTimestamp();
-        var view = await grains.GetGrain<ICustomerGrain>(profileId).DecideAsync(input).ConfigureAwait(false);
+        var view = await grains.Customer(profileId).DecideAsync(input).ConfigureAwait(false);
         stats.RecordDecision(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return view;
     }

@@ -30,7 +30,10 @@ internal struct PendingDecision
     /// <summary>An id in any other format, kept as given.</summary>
     private string? _otherId;
 
+    // Up to three offers inline (the catalogue's own strings), more in one array: a decision allocates nothing here.
     private string? _offer;
+    private string? _offer2;
+    private string? _offer3;
     private string[]? _offers;
     private ContextVector _inline;
     private double[]? _spill;
@@ -54,10 +57,39 @@ internal struct PendingDecision
     public string? Engaged;
 
     public PendingDecision(string decisionId, IReadOnlyList<string> offerIds, ReadOnlySpan<double> context, DateTimeOffset at, bool control, DateTimeOffset? rewardDue = null)
+        : this(decisionId, context, at, control, rewardDue)
+    {
+        switch (offerIds.Count)
+        {
+            case 0: break;
+            case 1: _offer = offerIds[0]; break;
+            case 2: (_offer, _offer2) = (offerIds[0], offerIds[1]); break;
+            case 3: (_offer, _offer2, _offer3) = (offerIds[0], offerIds[1], offerIds[2]); break;
+            default: _offers = offerIds as string[] ?? [.. offerIds]; break; // an array is taken as is
+        }
+    }
+
+    /// <summary>The decision's offers taken from its scores (best first), without an array for up to three.</summary>
+    public static PendingDecision Of(string decisionId, IReadOnlyList<Domain.Decisioning.OfferScore> offers, ReadOnlySpan<double> context, DateTimeOffset at, bool control, DateTimeOffset? rewardDue = null)
+    {
+        var p = new PendingDecision(decisionId, context, at, control, rewardDue);
+        switch (offers.Count)
+        {
+            case 0: break;
+            case 1: p._offer = offers[0].OfferId; break;
+            case 2: (p._offer, p._offer2) = (offers[0].OfferId, offers[1].OfferId); break;
+            case 3: (p._offer, p._offer2, p._offer3) = (offers[0].OfferId, offers[1].OfferId, offers[2].OfferId); break;
+            default:
+                p._offers = new string[offers.Count];
+                for (var i = 0; i < p._offers.Length; i++) p._offers[i] = offers[i].OfferId;
+                break;
+        }
+        return p;
+    }
+
+    private PendingDecision(string decisionId, ReadOnlySpan<double> context, DateTimeOffset at, bool control, DateTimeOffset? rewardDue)
     {
         if (!TryParseId(decisionId, out _id)) _otherId = decisionId;
-        if (offerIds.Count == 1) _offer = offerIds[0];
-        else if (offerIds.Count > 1) _offers = offerIds as string[] ?? [.. offerIds]; // an array is taken as is
         if (context.Length > byte.MaxValue) throw new ArgumentException("A context has at most 255 values.", nameof(context));
         _length = (byte)context.Length;
         if (context.Length <= ContextVector.Size) context.CopyTo(_inline);
@@ -70,8 +102,9 @@ internal struct PendingDecision
     /// <summary>The offer that led the decision, if any.</summary>
     public readonly string? LeadOffer => _offer ?? (_offers is { Length: > 0 } o ? o[0] : null);
 
-    /// <summary>The offers of the decision, best first.</summary>
-    public readonly IReadOnlyList<string> Offers => _offer is not null ? [_offer] : _offers ?? [];
+    /// <summary>The offers of the decision, best first (a new array for inline ones: read on feedback, not per decision).</summary>
+    public readonly IReadOnlyList<string> Offers =>
+        _offers ?? (_offer is null ? [] : _offer2 is null ? [_offer] : _offer3 is null ? [_offer, _offer2] : [_offer, _offer2, _offer3]);
 
     /// <summary>Whether any offer of this decision was shown.</summary>
     public readonly bool Shown => Impressed is { Count: > 0 };
@@ -102,9 +135,13 @@ internal struct PendingDecision
     public readonly bool Is(string decisionId) =>
         _otherId is not null ? string.Equals(_otherId, decisionId, StringComparison.Ordinal) : TryParseId(decisionId, out var g) && g == _id;
 
-    public readonly string DecisionId => _otherId ?? IdPrefix + _id.ToString("N");
+    public readonly string DecisionId => _otherId ?? FormatId(_id);
 
-    private static bool TryParseId(string decisionId, out Guid id)
+    /// <summary>The engine's decision id format (<c>dec_</c> + 32 hex digits) of a parsed id.</summary>
+    internal static string FormatId(Guid id) => IdPrefix + id.ToString("N");
+
+    /// <summary>Parses the engine's own decision id format (see <see cref="FormatId"/>).</summary>
+    internal static bool TryParseId(string decisionId, out Guid id)
     {
         id = default;
         return decisionId.Length == IdPrefix.Length + 32 && decisionId.StartsWith(IdPrefix, StringComparison.Ordinal)
