@@ -188,8 +188,7 @@ public sealed partial class IngestionService
     public ValueTask AwaitAllAppliedAsync(CancellationToken cancellationToken = default) => AwaitTicketAsync(Volatile.Read(ref _ticket), cancellationToken);
 
     private ValueTask AwaitTicketAsync(long target, CancellationToken cancellationToken) =>
-        // While application is stalled (the store is away) waiting cannot help: answer at once from what is applied.
-        target <= Volatile.Read(ref _appliedTicket) || _stalled ? ValueTask.CompletedTask : new ValueTask(WaitForTicketAsync(target, cancellationToken));
+        target <= Volatile.Read(ref _appliedTicket) ? ValueTask.CompletedTask : new ValueTask(WaitForTicketAsync(target, cancellationToken));
 
     /// <summary>Waits until everything acknowledged before the call is applied (erasure: nothing acknowledged may come back after it).</summary>
     public Task DrainAsync(CancellationToken cancellationToken = default)
@@ -200,7 +199,10 @@ public sealed partial class IngestionService
 
     private async Task WaitForTicketAsync(long target, CancellationToken cancellationToken, bool bounded = true)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(_logOptions.ReadYourWritesTimeout.TotalSeconds * Stopwatch.Frequency);
+        // While application is stalled (the store is away, rounds retrying) a read waits only briefly: it answers from
+        // what is applied rather than hang on an outage. Once a round succeeds again the full bound applies.
+        var bound = _stalled ? TimeSpan.FromMilliseconds(Math.Min(100, _logOptions.ReadYourWritesTimeout.TotalMilliseconds)) : _logOptions.ReadYourWritesTimeout;
+        var deadline = Stopwatch.GetTimestamp() + (long)(bound.TotalSeconds * Stopwatch.Frequency);
         while (Volatile.Read(ref _appliedTicket) < target)
         {
             var round = Volatile.Read(ref _roundDone).Task;
@@ -424,7 +426,9 @@ public sealed partial class IngestionService
                     return;
                 }
                 await Task.Delay(delay, stop).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
+                // Capped at 1 s: the events are durable in the log, and the applier should be back within a second
+                // of the store (reads wait for it).
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1_000));
             }
         }
     }
