@@ -57,7 +57,7 @@ public sealed class CustomerDirectory(IGrainFactory grains, EngineKeys keys, Ing
                 await ingestion.AwaitProfileAppliedAsync(remembered).ConfigureAwait(false);
                 return new(remembered, null, hash);
             }
-            var owner = await grains.GetGrain<IIdentityGrain>(hash).GetAsync().ConfigureAwait(false);
+            var owner = await grains.Identity(hash).GetAsync().ConfigureAwait(false);
             if (owner is null)
             {
                 return new(null, null);

@@ -10,21 +10,29 @@ namespace PersonalizationEngine.Grains.Customers;
 /// </summary>
 public static class CustomerGrains
 {
-    private sealed record Types(GrainType Grain, GrainInterfaceType Interface);
+    public static ICustomerGrain Customer(this IGrainFactory grains, string profileId) => GrainTypes<ICustomerGrain>.Reference(grains, profileId);
 
-    private static Types? _types;
+    /// <summary>The identity grain of a keyed identifier hash, without the per-call type lookup.</summary>
+    public static IIdentityGrain Identity(this IGrainFactory grains, string hash) => GrainTypes<IIdentityGrain>.Reference(grains, hash);
 
-    public static ICustomerGrain Customer(this IGrainFactory grains, string profileId)
+    private static class GrainTypes<T> where T : IGrainWithStringKey
     {
-        var types = Volatile.Read(ref _types) ?? Resolve(grains);
-        return (ICustomerGrain)grains.GetGrain(GrainId.Create(types.Grain, profileId), types.Interface);
-    }
+        private sealed record Types(GrainType Grain, GrainInterfaceType Interface);
 
-    private static Types Resolve(IGrainFactory grains)
-    {
-        var probe = (GrainReference)grains.GetGrain<ICustomerGrain>("-");
-        var types = new Types(probe.GrainId.Type, probe.InterfaceType);
-        Volatile.Write(ref _types, types);
-        return types;
+        private static Types? _types;
+
+        public static T Reference(IGrainFactory grains, string key)
+        {
+            var types = Volatile.Read(ref _types) ?? Resolve(grains);
+            return (T)grains.GetGrain(GrainId.Create(types.Grain, key), types.Interface);
+        }
+
+        private static Types Resolve(IGrainFactory grains)
+        {
+            var probe = (GrainReference)(object)grains.GetGrain<T>("-");
+            var types = new Types(probe.GrainId.Type, probe.InterfaceType);
+            Volatile.Write(ref _types, types);
+            return types;
+        }
     }
 }

@@ -7,28 +7,28 @@ namespace PersonalizationEngine.Grains.Customers;
 public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Triggers.WebhookDispatcher webhooks, Identity.IdentityCache cache, Ingestion.IngestionService ingestion)
 {
     public Task<ProfileView?> GetProfileAsync(string profileId) =>
-        grains.GetGrain<ICustomerGrain>(profileId).GetProfileAsync().AsTask();
+        grains.Customer(profileId).GetProfileAsync().AsTask();
 
     public async Task<PersonalizationEngine.Learning.Models.ChurnScore?> ChurnRiskAsync(string profileId) =>
-        (await grains.GetGrain<ICustomerGrain>(profileId).ChurnRiskAsync().ConfigureAwait(false)).Score;
+        (await grains.Customer(profileId).ChurnRiskAsync().ConfigureAwait(false)).Score;
 
     /// <summary>The flat feature view as of a given time (replays and training use the data's own clock).</summary>
     public async Task<IReadOnlyDictionary<string, double>?> FeaturesAsync(string profileId, DateTimeOffset asOf) =>
-        (await grains.GetGrain<ICustomerGrain>(profileId).FeaturesAsync(asOf).ConfigureAwait(false))?.Values;
+        (await grains.Customer(profileId).FeaturesAsync(asOf).ConfigureAwait(false))?.Values;
 
     /// <summary>GDPR access: a copy of the full profile with clear identifiers, and the events the journal still holds.</summary>
     public Task<CustomerExport?> ExportAsync(string profileId) =>
-        grains.GetGrain<ICustomerGrain>(profileId).ExportAsync();
+        grains.Customer(profileId).ExportAsync();
 
     /// <summary>Erases a customer: every identifier link, the journal stream, the snapshot and its data key, the records of profiles merged into it, and undelivered webhook payloads naming it.</summary>
     public async Task EraseAsync(string profileId)
     {
         // Everything acknowledged before the erasure is applied first, so none of it can bring the customer back after it.
         await ingestion.DrainAsync().ConfigureAwait(false);
-        var erased = await grains.GetGrain<ICustomerGrain>(profileId).EraseAsync().ConfigureAwait(false);
+        var erased = await grains.Customer(profileId).EraseAsync().ConfigureAwait(false);
         foreach (var merged in erased.Absorbed)
         {
-            await grains.GetGrain<ICustomerGrain>(merged).ForgetAsync().ConfigureAwait(false);
+            await grains.Customer(merged).ForgetAsync().ConfigureAwait(false);
         }
         await webhooks.ForgetProfileAsync(profileId).ConfigureAwait(false);
         var hasher = await keys.HasherAsync().ConfigureAwait(false);
@@ -38,7 +38,7 @@ public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Trigg
             {
                 var hash = hasher.Hash(type, value);
                 cache.Forget(hash);
-                await grains.GetGrain<IIdentityGrain>(hash).ReleaseAsync(profileId).ConfigureAwait(false);
+                await grains.Identity(hash).ReleaseAsync(profileId).ConfigureAwait(false);
             }
         }
     }
@@ -53,17 +53,17 @@ public sealed class CustomerService(IGrainFactory grains, EngineKeys keys, Trigg
     {
         var newId = Guid.CreateVersion7().ToString("N");
         var keysToMove = new IdentifierKeys([.. identifiers]);
-        var prepared = await grains.GetGrain<ICustomerGrain>(profileId).PrepareSplitAsync(keysToMove, newId).ConfigureAwait(false);
+        var prepared = await grains.Customer(profileId).PrepareSplitAsync(keysToMove, newId).ConfigureAwait(false);
         if (prepared is not { } split) return null;
-        await grains.GetGrain<ICustomerGrain>(newId).AbsorbAsync(split.Moved).ConfigureAwait(false);
-        await grains.GetGrain<ICustomerGrain>(profileId).CompleteSplitAsync(keysToMove, newId).ConfigureAwait(false);
+        await grains.Customer(newId).AbsorbAsync(split.Moved).ConfigureAwait(false);
+        await grains.Customer(profileId).CompleteSplitAsync(keysToMove, newId).ConfigureAwait(false);
         var hasher = await keys.HasherAsync().ConfigureAwait(false);
         foreach (var key in identifiers)
         {
             var colon = key.IndexOf(':');
             var hash = hasher.Hash(key[..colon], key[(colon + 1)..]);
             cache.Forget(hash);
-            await grains.GetGrain<IIdentityGrain>(hash).RepointAsync(profileId, newId).ConfigureAwait(false);
+            await grains.Identity(hash).RepointAsync(profileId, newId).ConfigureAwait(false);
         }
         return (newId, split.Exact);
     }

@@ -253,7 +253,7 @@ public sealed partial class IngestionService
         for (var hop = 0; hop < 8; hop++)
         {
             // The grain journals the batch (group commit), then applies it; its reply means durable and applied.
-            var reply = await _grains.GetGrain<ICustomerGrain>(profileId).IngestAsync(batch).ConfigureAwait(false);
+            var reply = await _grains.Customer(profileId).IngestAsync(batch).ConfigureAwait(false);
             if (reply.MovedTo is { } next)
             {
                 profileId = next;
@@ -281,7 +281,7 @@ public sealed partial class IngestionService
             var mapped = new Dictionary<string, string?>(StringComparer.Ordinal);
             foreach (var (key, hash) in hashes)
             {
-                var owner = await _grains.GetGrain<IIdentityGrain>(hash).GetAsync().ConfigureAwait(false);
+                var owner = await _grains.Identity(hash).GetAsync().ConfigureAwait(false);
                 mapped[key] = owner is null ? null : await CurrentProfileAsync(owner).ConfigureAwait(false);
                 if (mapped[key] is { } current) _cache.Set(hash, current);
             }
@@ -293,7 +293,7 @@ public sealed partial class IngestionService
             var known = new Dictionary<string, IReadOnlyDictionary<string, List<string>>>(StringComparer.Ordinal);
             foreach (var pid in mapped.Values.OfType<string>().Distinct())
             {
-                known[pid] = (await _grains.GetGrain<ICustomerGrain>(pid).GetIdentifiersAsync().ConfigureAwait(false)).Values;
+                known[pid] = (await _grains.Customer(pid).GetIdentifiersAsync().ConfigureAwait(false)).Values;
             }
             var decision = _resolver.Decide(identifiers, key => mapped.GetValueOrDefault(key), pid => known[pid]);
             if (decision.Kind == IdentityDecisionKind.Reject)
@@ -317,10 +317,10 @@ public sealed partial class IngestionService
                 if (current is not null && decision.MergedProfileIds.Contains(current))
                 {
                     _cache.Forget(hashes[key]);
-                    await _grains.GetGrain<IIdentityGrain>(hashes[key]).RepointAsync(current, target).ConfigureAwait(false);
+                    await _grains.Identity(hashes[key]).RepointAsync(current, target).ConfigureAwait(false);
                     continue;
                 }
-                var owner = await _grains.GetGrain<IIdentityGrain>(hashes[key]).ClaimAsync(target).ConfigureAwait(false);
+                var owner = await _grains.Identity(hashes[key]).ClaimAsync(target).ConfigureAwait(false);
                 _cache.Set(hashes[key], owner);
                 if (owner != target)
                 {
@@ -353,7 +353,7 @@ public sealed partial class IngestionService
     {
         for (var hop = 0; hop < 8; hop++)
         {
-            var next = (await _grains.GetGrain<ICustomerGrain>(profileId).StatusAsync().ConfigureAwait(false)).MergedInto;
+            var next = (await _grains.Customer(profileId).StatusAsync().ConfigureAwait(false)).MergedInto;
             if (next is null)
             {
                 return profileId;
@@ -366,25 +366,25 @@ public sealed partial class IngestionService
     /// <summary>Folds <paramref name="loser"/> into <paramref name="survivor"/>: export, absorb (durable), complete, re-link, forward late events.</summary>
     private async Task MergeAsync(string loser, string survivor, IdentifierHasher hasher)
     {
-        var export = await _grains.GetGrain<ICustomerGrain>(loser).ExportForMergeAsync().ConfigureAwait(false);
+        var export = await _grains.Customer(loser).ExportForMergeAsync().ConfigureAwait(false);
         if (export is not null)
         {
-            await _grains.GetGrain<ICustomerGrain>(survivor).AbsorbAsync(export).ConfigureAwait(false);
+            await _grains.Customer(survivor).AbsorbAsync(export).ConfigureAwait(false);
         }
         else
         {
-            await _grains.GetGrain<ICustomerGrain>(survivor).NoteAbsorbedAsync(loser).ConfigureAwait(false);
+            await _grains.Customer(survivor).NoteAbsorbedAsync(loser).ConfigureAwait(false);
         }
         // Marked as merged even when it holds nothing yet: a concurrent request that resolved to it before this
         // merge then gets redirected to the survivor instead of filling an unreachable profile.
-        var late = (await _grains.GetGrain<ICustomerGrain>(loser).CompleteMergeAsync(survivor, export?.JournalSequence ?? 0).ConfigureAwait(false)).Events;
+        var late = (await _grains.Customer(loser).CompleteMergeAsync(survivor, export?.JournalSequence ?? 0).ConfigureAwait(false)).Events;
         foreach (var (type, values) in export?.Profile.Identifiers ?? [])
         {
             foreach (var value in values)
             {
                 var hash = hasher.Hash(type, value);
                 _cache.Forget(hash);
-                await _grains.GetGrain<IIdentityGrain>(hash).RepointAsync(loser, survivor).ConfigureAwait(false);
+                await _grains.Identity(hash).RepointAsync(loser, survivor).ConfigureAwait(false);
             }
         }
         if (late.Count > 0)
