@@ -30,6 +30,7 @@ internal static class EventsApi
 
     private static async Task<Results<Ok<IngestSummary>, JsonHttpResult<IngestSummary>, ProblemHttpResult>> IngestArrayAsync(HttpRequest request, IngestionService ingestion, CancellationToken ct)
     {
+        ingestion.ThrowIfBacklogFull();
         using var doc = await BodyJson.ReadAsync(request, ct);
         if (doc.Error is { } error) return error;
         var root = doc.Document!.RootElement;

@@ -48,6 +48,20 @@ public sealed partial class IngestionService
     /// <summary>Events acknowledged (durable in the ingest log) and not yet applied.</summary>
     public long BacklogEvents => Interlocked.Read(ref _backlog);
 
+    /// <summary>
+    /// Refuses at once (before a request's body is read) while the backlog is at its limit: under sustained overload the
+    /// refused requests then cost almost nothing instead of being parsed and validated first.
+    /// </summary>
+    public void ThrowIfBacklogFull()
+    {
+        var backlog = Interlocked.Read(ref _backlog);
+        if (LogFirst && backlog >= _logOptions.MaxBacklogEvents)
+        {
+            RefusedCounter.Add(1);
+            throw new IngestOverloadedException($"{backlog} acknowledged events are still being applied (limit {_logOptions.MaxBacklogEvents}); nothing of this request was read.");
+        }
+    }
+
     /// <summary>True when ingestion routes answer once events are durable in the ingest log.</summary>
     public bool LogFirst => _logOptions.Acknowledge == IngestAcknowledgement.Durable;
 
