@@ -264,7 +264,7 @@ public sealed partial class IngestionService
             events += list.Count;
         }
         Interlocked.Add(ref _backlog, events);
-        if (recovered.Count > 0) IngestLog_Recovered(recovered.Count, events);
+        if (recovered.Count > 0) GrainLog.IngestLogRecovered(_logger, recovered.Count, events);
         _stop = new CancellationTokenSource();
         _applier = Task.Run(() => ApplyLoopAsync(_stop.Token), CancellationToken.None);
     }
@@ -283,7 +283,7 @@ public sealed partial class IngestionService
             }
             catch (OperationCanceledException)
             {
-                IngestLog_StoppedWithBacklog(BacklogEvents);
+                GrainLog.IngestLogStoppedWithBacklog(_logger, BacklogEvents);
             }
         }
         _queue.Writer.TryComplete();
@@ -339,7 +339,7 @@ public sealed partial class IngestionService
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    IngestLog_TrimFailed(ex); // applied entries stay in the log a little longer; applying them again changes nothing
+                    GrainLog.IngestLogTrimFailed(_logger, ex); // applied entries stay in the log a little longer; applying them again changes nothing
                 }
             }
         }
@@ -421,13 +421,13 @@ public sealed partial class IngestionService
             {
                 _stalled = true;
                 ApplyFailures.Add(1);
-                IngestLog_ApplyFailed(ex, combined.Count, attempt);
+                GrainLog.IngestLogApplyFailed(_logger, ex, combined.Count, attempt);
                 if (attempt >= 3 && !IsTransient(ex))
                 {
                     if (combined.Count == 1)
                     {
                         DroppedCounter.Add(1);
-                        IngestLog_Dropped(ex, combined[0].Event.EventId);
+                        GrainLog.IngestLogDropped(_logger, ex, combined[0].Event.EventId);
                         results[0] = new IngestItemResult(0, combined[0].Event.EventId, IngestStatus.Rejected, null, [new ValidationError("event", "The event could not be applied: " + ex.Message)], []);
                         return;
                     }
@@ -448,10 +448,4 @@ public sealed partial class IngestionService
     }
 
     private static bool IsTransient(Exception ex) => ex is not (ArgumentException or InvalidOperationException or FormatException or NotSupportedException or NullReferenceException);
-
-    private void IngestLog_Recovered(int entries, int events) => GrainLog.IngestLogRecovered(_logger, entries, events);
-    private void IngestLog_StoppedWithBacklog(long events) => GrainLog.IngestLogStoppedWithBacklog(_logger, events);
-    private void IngestLog_TrimFailed(Exception ex) => GrainLog.IngestLogTrimFailed(_logger, ex);
-    private void IngestLog_ApplyFailed(Exception ex, int events, int attempt) => GrainLog.IngestLogApplyFailed(_logger, ex, events, attempt);
-    private void IngestLog_Dropped(Exception ex, string eventId) => GrainLog.IngestLogDropped(_logger, ex, eventId);
 }
