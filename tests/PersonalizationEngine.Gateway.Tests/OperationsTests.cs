@@ -159,7 +159,7 @@ public sealed class OperationsTests : IClassFixture<OperationsTests.Engine>
     [Fact]
     public async Task Metrics_openapi_docs_and_stats()
     {
-        var ingested = await _engine.Client(DataApiTests.Write).PostAsync("/api/v1/events", new StringContent($$"""[{"eventId":"ops-e1","identifiers":{"user_id":"ops-2"},"channel":"web","type":"page_view","timestamp":"{{DateTimeOffset.UtcNow:O}}"}]"""));
+        var ingested = await _engine.Client(DataApiTests.Write).PostAsync("/api/v1/events?wait=applied", new StringContent($$"""[{"eventId":"ops-e1","identifiers":{"user_id":"ops-2"},"channel":"web","type":"page_view","timestamp":"{{DateTimeOffset.UtcNow:O}}"}]"""));
         Assert.True(ingested.IsSuccessStatusCode, $"{(int)ingested.StatusCode}: {await ingested.Content.ReadAsStringAsync()}");
         await Problem(await _engine.Client(DataApiTests.Write).GetAsync("/metrics"), HttpStatusCode.Forbidden);
         var metrics = await _engine.Client().GetStringAsync("/metrics");
