@@ -21,7 +21,7 @@ public sealed class LearningMetricsTests
             Assert.Equal(HttpStatusCode.Created, (await c.PostAsync("/api/v1/offers", Json($$"""{"offerId":"{{id}}","name":"{{id}}"}"""))).StatusCode);
         }
         string Now() => DateTimeOffset.UtcNow.ToString("O");
-        Assert.True((await c.PostAsync("/api/v1/events", Json($$"""[{"eventId":"lm-pv","identifiers":{"user_id":"lm"},"channel":"web","type":"page_view","timestamp":"{{Now()}}"}]"""))).IsSuccessStatusCode);
+        Assert.True((await c.PostAsync("/api/v1/events?wait=applied", Json($$"""[{"eventId":"lm-pv","identifiers":{"user_id":"lm"},"channel":"web","type":"page_view","timestamp":"{{Now()}}"}]"""))).IsSuccessStatusCode);
         var shown = new List<string>();
         for (var i = 0; i < 3; i++)
         {
@@ -29,7 +29,7 @@ public sealed class LearningMetricsTests
             var offer = d.GetProperty("offers")[0].GetProperty("offerId").GetString()!;
             var decisionId = d.GetProperty("decisionId").GetString();
             var ev = $$$"""[{"eventId":"lm-imp-{{{i}}}","identifiers":{"user_id":"lm"},"channel":"web","type":"offer_impression","timestamp":"{{{Now()}}}","properties":{"decisionId":"{{{decisionId}}}","offerId":"{{{offer}}}"}}]""";
-            Assert.True((await c.PostAsync("/api/v1/events", Json(ev))).IsSuccessStatusCode);
+            Assert.True((await c.PostAsync("/api/v1/events?wait=applied", Json(ev))).IsSuccessStatusCode);
             shown.Add(offer);
         }
 
