@@ -99,13 +99,13 @@ public sealed class IngestLogTests
         Assert.Contains("limit 5", refused.Message);
         Assert.Equal(3, host.Ingestion.BacklogEvents); // the refusal released what it reserved
         await host.Ingestion.IngestAsync([View("r1", "rory"), View("r2", "rory")]); // 3 + 2 fits exactly
-        Assert.Throws<IngestOverloadedException>(host.Ingestion.ThrowIfBacklogFull); // the routes refuse before reading a body
+        Assert.Contains("limit 5", host.Ingestion.BacklogRefusal()); // the routes refuse before reading a body
 
         storage.OpenCustomerJournals();
         Assert.Equal(3, (await host.ProfileAsync("user_id:pat")).EventCount);
         Assert.Equal(2, (await host.ProfileAsync("user_id:rory")).EventCount);
         Assert.Equal(0, host.Ingestion.BacklogEvents);
-        host.Ingestion.ThrowIfBacklogFull();
+        Assert.Null(host.Ingestion.BacklogRefusal());
         Assert.False((await host.Directory.ResolveAsync("user_id:quinn")).Found); // nothing of the refused batch was stored
     }
 

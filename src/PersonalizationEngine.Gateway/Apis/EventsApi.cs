@@ -30,7 +30,7 @@ internal static class EventsApi
 
     private static async Task<Results<Ok<IngestSummary>, JsonHttpResult<IngestSummary>, ProblemHttpResult>> IngestArrayAsync(HttpRequest request, IngestionService ingestion, CancellationToken ct)
     {
-        ingestion.ThrowIfBacklogFull();
+        if (ingestion.BacklogRefusal() is { } refused) return ApiProblems.Overloaded(request.HttpContext, refused);
         using var doc = await BodyJson.ReadAsync(request, ct);
         if (doc.Error is { } error) return error;
         var root = doc.Document!.RootElement;

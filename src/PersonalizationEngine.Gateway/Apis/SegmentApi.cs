@@ -28,7 +28,7 @@ internal static class SegmentApi
 
     private static async Task<Results<Ok<Contracts.IngestSummary>, JsonHttpResult<Contracts.IngestSummary>, ProblemHttpResult>> BatchAsync(HttpRequest request, IngestionService ingestion, TimeProvider time, CancellationToken ct)
     {
-        ingestion.ThrowIfBacklogFull();
+        if (ingestion.BacklogRefusal() is { } refused) return ApiProblems.Overloaded(request.HttpContext, refused);
         using var body = await BodyJson.ReadAsync(request, ct);
         if (body.Error is { } error) return error;
         var root = body.Document!.RootElement;

@@ -49,18 +49,20 @@ public sealed partial class IngestionService
     public long BacklogEvents => Interlocked.Read(ref _backlog);
 
     /// <summary>
-    /// Refuses at once (before a request's body is read) while the backlog is at its limit: under sustained overload the
-    /// refused requests then cost almost nothing instead of being parsed and validated first.
+    /// The reason to refuse a request at once (before its body is read) while the backlog is at its limit, or null. No
+    /// exception: under sustained overload a refused request then costs almost nothing (no parsing, no validation, no
+    /// throw), and the CPU stays with the applier that works the backlog down. Counts the refusal.
     /// </summary>
-    public void ThrowIfBacklogFull()
+    public string? BacklogRefusal()
     {
         var backlog = Interlocked.Read(ref _backlog);
-        if (LogFirst && backlog >= _logOptions.MaxBacklogEvents)
-        {
-            RefusedCounter.Add(1);
-            throw new IngestOverloadedException($"{backlog} acknowledged events are still being applied (limit {_logOptions.MaxBacklogEvents}); nothing of this request was read.");
-        }
+        if (!LogFirst || backlog < _logOptions.MaxBacklogEvents) return null;
+        RefusedCounter.Add(1);
+        return $"{backlog} acknowledged events are still being applied (limit {_logOptions.MaxBacklogEvents}); nothing of this request was read.";
     }
+
+    /// <summary>How long a refused client should wait before retrying (the Retry-After of a 503).</summary>
+    public static TimeSpan RetryAfter => TimeSpan.FromSeconds(1);
 
     /// <summary>True when ingestion routes answer once events are durable in the ingest log.</summary>
     public bool LogFirst => _logOptions.Acknowledge == IngestAcknowledgement.Durable;
