@@ -176,5 +176,23 @@ public sealed class ContractTests(DataApiTests.Engine engine) : IClassFixture<Da
         var metrics = await engine.Client().GetStringAsync("/metrics");
         Assert.Contains("dotnet_gc_collections_total", metrics, StringComparison.Ordinal);          // runtime instrumentation
         Assert.Contains("http_server_request_duration_seconds_bucket", metrics, StringComparison.Ordinal); // ASP.NET Core
+        Assert.Contains("orleans_catalog_activations", metrics, StringComparison.Ordinal);                 // Orleans' activations
+        // Instruments recorded on every request or grain call are left out unless Metrics:Detailed asks for them.
+        Assert.DoesNotContain("aspnetcore_routing_match_attempts", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("aspnetcore_rate_limiting_", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("orleans_messaging_processing_", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("orleans_app_requests_latency", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Detailed_metrics_keep_the_per_request_and_per_message_instruments()
+    {
+        using var detailed = new SqliteEngineFactory(new Dictionary<string, string> { ["Metrics:Detailed"] = "true" });
+        var c = detailed.CreateClient();
+        c.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DataApiTests.Admin);
+        await c.GetAsync("/api/v1/stats");
+        var metrics = await c.GetStringAsync("/metrics");
+        Assert.Contains("aspnetcore_routing_match_attempts", metrics, StringComparison.Ordinal);
+        Assert.Contains("orleans_messaging_processing_", metrics, StringComparison.Ordinal);
     }
 }

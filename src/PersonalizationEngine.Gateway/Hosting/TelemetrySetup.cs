@@ -17,6 +17,7 @@ internal static class TelemetrySetup
         {
             m.AddMeter("PersonalizationEngine.*", "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
             m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation().AddNpgsqlInstrumentation();
+            if (!metrics.Detailed) m.AddView(instrument => IsPerCallDetail(instrument.Name) ? MetricStreamConfiguration.Drop : null);
             m.AddPrometheusExporter();
             if (otlp.Endpoint is { Length: > 0 } endpoint) m.AddOtlpExporter(e => e.Endpoint = new Uri(endpoint));
         });
@@ -32,4 +33,16 @@ internal static class TelemetrySetup
         }
         return services;
     }
+
+    /// <summary>
+    /// The libraries' instruments recorded on every request or grain call that <see cref="MetricsOptions.Detailed"/> keeps
+    /// (a dropped instrument is not listened to at all, so the libraries skip recording it).
+    /// </summary>
+    internal static bool IsPerCallDetail(string instrument) => PerCallDetail.Any(p => instrument.StartsWith(p, StringComparison.Ordinal));
+
+    private static readonly string[] PerCallDetail =
+    [
+        "aspnetcore.authentication.", "aspnetcore.authorization.", "aspnetcore.rate_limiting.", "aspnetcore.routing.", "aspnetcore.memory_pool.",
+        "orleans-messaging-processing-", "orleans-messaging-sent-", "orleans-messaging-received-", "orleans-app-requests-", "orleans-directory-lookups-",
+    ];
 }
