@@ -10,11 +10,15 @@ namespace PersonalizationEngine.Domain.Identity;
 public sealed class IdentifierHasher
 {
     private readonly byte[] _key;
+    // One keyed HMAC per thread, reset after each use: the key schedule is computed once per thread instead of per hash
+    // (every event and every lookup hashes its identifiers).
+    private readonly ThreadLocal<IncrementalHash> _hmac;
 
     public IdentifierHasher(byte[] key)
     {
         if (key.Length < 16) throw new ArgumentException("The HMAC key must be at least 16 bytes.", nameof(key));
         _key = (byte[])key.Clone();
+        _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key));
     }
 
     public string Hash(string type, string value)
@@ -26,7 +30,9 @@ public sealed class IdentifierHasher
         input[n++] = (byte)':';
         n += Encoding.UTF8.GetBytes(value, input[n..]);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_key, input[..n], mac);
+        var hmac = _hmac.Value!;
+        hmac.AppendData(input[..n]);
+        hmac.GetHashAndReset(mac);
         return Convert.ToHexStringLower(mac);
     }
 }

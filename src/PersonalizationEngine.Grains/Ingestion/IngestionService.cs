@@ -397,25 +397,43 @@ public sealed partial class IngestionService
     /// <summary>Groups (by index) that share any identifier value, transitively; each component in input order.</summary>
     private static List<List<int>> Components(IReadOnlyList<IReadOnlyDictionary<string, string>> identifiers)
     {
-        var parent = Enumerable.Range(0, identifiers.Count).ToArray();
+        var parent = new int[identifiers.Count];
+        for (var i = 0; i < parent.Length; i++) parent[i] = i;
         int Find(int i) => parent[i] == i ? i : parent[i] = Find(parent[i]);
-        var owner = new Dictionary<string, int>(StringComparer.Ordinal);
+        var owner = new Dictionary<(string Type, string Value), int>(identifiers.Count);
         for (var i = 0; i < identifiers.Count; i++)
         {
             foreach (var (type, value) in identifiers[i])
             {
-                var key = type + ":" + value;
-                if (owner.TryGetValue(key, out var j)) parent[Find(i)] = Find(j);
-                else owner[key] = i;
+                if (owner.TryGetValue((type, value), out var j)) parent[Find(i)] = Find(j);
+                else owner[(type, value)] = i;
             }
         }
-        return Enumerable.Range(0, identifiers.Count).GroupBy(Find).Select(g => g.ToList()).ToList();
+        var components = new List<List<int>>();
+        var index = new Dictionary<int, int>();
+        for (var i = 0; i < parent.Length; i++)
+        {
+            var root = Find(i);
+            if (!index.TryGetValue(root, out var c))
+            {
+                index[root] = c = components.Count;
+                components.Add([]);
+            }
+            components[c].Add(i);
+        }
+        return components;
     }
 
     private static string NewProfileId() => Guid.CreateVersion7().ToString("N");
 
-    private static string Signature(IReadOnlyDictionary<string, string> identifiers) =>
-        string.Join('\u001f', identifiers.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "\u001e" + p.Value));
+    private static string Signature(IReadOnlyDictionary<string, string> identifiers)
+    {
+        if (identifiers.Count == 1)
+        {
+            foreach (var (type, value) in identifiers) return string.Concat(type, "\u001e", value); // the common case: one identifier
+        }
+        return string.Join('\u001f', identifiers.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "\u001e" + p.Value));
+    }
 
     private static Task ForEachAsync(int count, Func<int, Task> body)
     {

@@ -154,6 +154,11 @@ public sealed class IdentityResolutionTests
         var k = h1.Hash("email", "ann@example.com");
         Assert.Equal(64, k.Length);
         Assert.Equal(k, h1.Hash("email", "ann@example.com"));
+        // HMAC-SHA256 of "type:value" under the key, the same on every thread (each reuses its own keyed instance).
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData("0123456789abcdef0123456789abcdef"u8, "email:ann@example.com"u8)), k);
+        Assert.All(Enumerable.Range(0, 64).AsParallel().Select(i => (i, h1.Hash("email", i % 2 == 0 ? "ann@example.com" : $"u{i}@example.com"))).ToList(),
+            r => Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData("0123456789abcdef0123456789abcdef"u8,
+                System.Text.Encoding.UTF8.GetBytes(r.i % 2 == 0 ? "email:ann@example.com" : $"email:u{r.i}@example.com"))), r.Item2));
         Assert.NotEqual(k, h2.Hash("email", "ann@example.com"));
         Assert.NotEqual(k, h1.Hash("user_id", "ann@example.com"));
         Assert.DoesNotContain("ann", k);
