@@ -20,9 +20,10 @@ let treated;
 let expiring;
 const shots = name => join(artifacts, `console-${name}.png`);
 
-/** Native events from the site's backend (a server write key). */
+/** Native events from the site's backend (a server write key), applied before the call returns: the console's global
+ * figures (experiment counters, offer stats, segment sizes) move only once events are applied, not when acknowledged. */
 async function send(events) {
-  const r = await engine.api('/api/v1/events', { method: 'POST', key: WRITE_KEY, body: events });
+  const r = await engine.api('/api/v1/events?wait=applied', { method: 'POST', key: WRITE_KEY, body: events });
   assert.equal(r.status, 200, JSON.stringify(r.body));
 }
 

@@ -47,43 +47,65 @@ internal sealed class SqliteEventJournal(SqliteConnectionFactory connections, Sq
 
     private static long[] WriteEntries(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<JournalAppend> entries, CancellationToken cancellationToken)
     {
+        // SQLite's own statement API on the transaction's connection: one statement prepared per batch, re-bound and
+        // stepped per entry, with no per-entry parameter objects (the journal write is on every event's path).
+        _ = transaction;
+        var db = connection.Handle!;
         var sequences = new long[entries.Count];
         // Fencing: the IMMEDIATE transaction holds the database's write lock, so a claim commits wholly before or after.
         Dictionary<string, long>? epochs = null;
-        foreach (var e in entries)
+        SQLitePCL.sqlite3_stmt? read = null;
+        try
         {
-            if (e.Epoch <= 0 || (epochs?.ContainsKey(e.StreamKey) ?? false)) continue;
-            epochs ??= new Dictionary<string, long>(StringComparer.Ordinal);
-            using var read = connection.CreateCommand();
-            read.Transaction = transaction;
-            read.CommandText = "SELECT epoch FROM stream_epoch WHERE stream_key = $stream";
-            read.Parameters.AddWithValue("$stream", e.StreamKey);
-            epochs[e.StreamKey] = read.ExecuteScalar() is long epoch ? epoch : 0;
+            foreach (var e in entries)
+            {
+                if (e.Epoch <= 0 || (epochs?.ContainsKey(e.StreamKey) ?? false)) continue;
+                epochs ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                read ??= Prepare(db, "SELECT epoch FROM stream_epoch WHERE stream_key = ?1");
+                Check(db, SQLitePCL.raw.sqlite3_bind_text(read, 1, e.StreamKey));
+                var rc = SQLitePCL.raw.sqlite3_step(read);
+                epochs[e.StreamKey] = rc == SQLitePCL.raw.SQLITE_ROW ? SQLitePCL.raw.sqlite3_column_int64(read, 0) : Done(db, rc, 0);
+                SQLitePCL.raw.sqlite3_reset(read);
+            }
         }
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO journal (stream_key, event_id, payload, recorded_at) VALUES ($stream, $id, $payload, $at)";
-        var stream = insert.Parameters.Add("$stream", SqliteType.Text);
-        var id = insert.Parameters.Add("$id", SqliteType.Text);
-        var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
-        insert.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        insert.Prepare();
-        var handle = connection.Handle!;
+        finally
+        {
+            read?.Dispose();
+        }
+        using var insert = Prepare(db, "INSERT INTO journal (stream_key, event_id, payload, recorded_at) VALUES (?1, ?2, ?3, ?4)");
+        Check(db, SQLitePCL.raw.sqlite3_bind_int64(insert, 4, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         for (var i = 0; i < entries.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (entries[i].Epoch > 0 && epochs![entries[i].StreamKey] != entries[i].Epoch)
+            var entry = entries[i];
+            if (entry.Epoch > 0 && epochs![entry.StreamKey] != entry.Epoch)
             {
                 sequences[i] = Fenced;
                 continue;
             }
-            stream.Value = entries[i].StreamKey;
-            id.Value = entries[i].EventId;
-            payload.Value = entries[i].Payload;
-            insert.ExecuteNonQuery();
-            sequences[i] = SQLitePCL.raw.sqlite3_last_insert_rowid(handle);
+            Check(db, SQLitePCL.raw.sqlite3_bind_text(insert, 1, entry.StreamKey));
+            Check(db, SQLitePCL.raw.sqlite3_bind_text(insert, 2, entry.EventId));
+            Check(db, SQLitePCL.raw.sqlite3_bind_blob(insert, 3, entry.Payload));
+            Done(db, SQLitePCL.raw.sqlite3_step(insert), 0);
+            SQLitePCL.raw.sqlite3_reset(insert);
+            sequences[i] = SQLitePCL.raw.sqlite3_last_insert_rowid(db);
         }
         // With synchronous=FULL the writer's commit returns only after the WAL is fsynced.
         return sequences;
     }
+
+    private static SQLitePCL.sqlite3_stmt Prepare(SQLitePCL.sqlite3 db, string sql)
+    {
+        Check(db, SQLitePCL.raw.sqlite3_prepare_v2(db, sql, out var statement));
+        return statement;
+    }
+
+    private static void Check(SQLitePCL.sqlite3 db, int rc)
+    {
+        if (rc != SQLitePCL.raw.SQLITE_OK) throw new SqliteException(SQLitePCL.raw.sqlite3_errmsg(db).utf8_to_string(), rc);
+    }
+
+    /// <summary>Returns <paramref name="result"/> when a step finished (SQLITE_DONE); throws SQLite's error otherwise.</summary>
+    private static long Done(SQLitePCL.sqlite3 db, int rc, long result) =>
+        rc == SQLitePCL.raw.SQLITE_DONE ? result : throw new SqliteException(SQLitePCL.raw.sqlite3_errmsg(db).utf8_to_string(), rc);
 }
