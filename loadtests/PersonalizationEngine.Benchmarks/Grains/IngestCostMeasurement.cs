@@ -24,7 +24,9 @@ public static class IngestCostMeasurement
         Console.WriteLine("|---|---:|---:|---:|---|");
         foreach (var mode in new[] { "Durable", "Applied" })
         {
-            await using var silo = await BenchSilo.StartAsync(onDisk: onDisk, settings: new Dictionary<string, string?> { ["Ingest:Acknowledge"] = mode });
+            var settings = new Dictionary<string, string?> { ["Ingest:Acknowledge"] = mode };
+            if (Arg(args, "--wal-pages", "") is { Length: > 0 } pages) settings["Storage:Sqlite:WalAutoCheckpointPages"] = pages;
+            await using var silo = await BenchSilo.StartAsync(onDisk: onDisk, settings: settings);
             var ingestion = silo.Get<IngestionService>();
             var stamp = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O", CultureInfo.InvariantCulture);
             for (var b = 0; b < customers / 100; b++)

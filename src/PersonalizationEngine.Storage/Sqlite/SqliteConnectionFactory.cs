@@ -27,7 +27,7 @@ internal sealed class SqliteConnectionFactory
         // which is what makes an acknowledged append survive power loss (NORMAL would only survive a process crash).
         // mmap_size: pages are read through the OS page cache mapped in, not copied by a read() call each (SQLite falls back
         // to read() where mapping is unavailable); it changes nothing about durability, which rests on the WAL and its fsync.
-        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA mmap_size = 268435456; PRAGMA cache_size = -8192;");
+        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA mmap_size = 268435456; PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = {options.WalAutoCheckpointPages};");
     }
 
     public string FullPath { get; }
