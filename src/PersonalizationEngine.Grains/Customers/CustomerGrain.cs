@@ -173,7 +173,8 @@ public sealed partial class CustomerGrain(
         {
             State.Sealed = CustomerDataProtector.Seal(_dataKey, Key, JsonSerializer.SerializeToUtf8Bytes(_profile, Json));
         }
-        state.State = State.CopyForWrite();
+        var copy = State.CopyForWrite();
+        state.State = copy;
         // Cleared before the write so a change made while it is in flight is not lost; restored on failure.
         _dirty = false;
         try
@@ -192,6 +193,12 @@ public sealed partial class CustomerGrain(
         {
             _dirty = true;
             throw;
+        }
+        finally
+        {
+            // Serialised by now: the activation keeps one state object, not the copy as well (memory per customer), unless
+            // a later write already handed Orleans its own copy.
+            if (ReferenceEquals(state.State, copy)) state.State = State;
         }
     }
 
