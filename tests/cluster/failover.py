@@ -23,6 +23,8 @@ p.add_argument("--start-cmd", required=True)
 p.add_argument("--ready-cmd", required=True)
 p.add_argument("--workers", type=int, default=6)
 p.add_argument("--json", help="write the figures here")
+p.add_argument("--psql", help="diagnostics: a psql command line reaching the store (e.g. 'psql -At -h ... -p ... -U ... -d postgres')")
+p.add_argument("--schema", help="diagnostics: the store's schema")
 a = p.parse_args()
 
 nodes = a.nodes.split(",")
@@ -30,6 +32,7 @@ alive = set(range(len(nodes)))
 alive_lock = threading.Lock()
 customers = [f"fo-{i:05d}" for i in range(a.customers)]
 sent = {c: set() for c in customers}          # event ids acknowledged per customer
+acks = {}                                      # event id -> how it was acknowledged (diagnostics)
 sent_lock = threading.Lock()
 stats = {"batches": 0, "events": 0, "retries": 0, "status": {}, "nbo": 0, "nbo_errors": 0}
 stop = threading.Event()
@@ -102,6 +105,8 @@ def worker(w):
                     for item, e in zip(result["results"], events):
                         if item["status"] in ("accepted", "duplicate"):
                             sent[e["identifiers"]["user_id"]].add(e["eventId"])
+                            acks[e["eventId"]] = {"node": i, "attempt": attempt, "status": item["status"], "profile": item.get("profileId"),
+                                                  "at": round(time.time() - t0, 3)}
                 break
             if s == 500:
                 print(f"500 from node {i}: {payload[:300]!r}", file=sys.stderr)
@@ -131,6 +136,8 @@ def answers_everywhere(deadline_s):
     missing = len(customers) - len(answered)
     return (max(answered.values()) if answered and missing == 0 else None), missing
 
+t0 = time.time()
+events_log = []   # (time, what) of kills and restarts (diagnostics)
 threads = [threading.Thread(target=worker, args=(w,), daemon=True) for w in range(a.workers)]
 for t in threads: t.start()
 time.sleep(a.settle)
@@ -140,6 +147,7 @@ for cycle in range(a.cycles):
     before = stats["events"]
     killed_at = time.time()
     subprocess.run(a.kill_cmd.format(i=victim), shell=True, check=True)
+    events_log.append((round(time.time() - t0, 3), f"killed node {victim}"))
     with alive_lock:
         alive.discard(victim)
     answers_started = time.time()
@@ -170,6 +178,7 @@ for cycle in range(a.cycles):
     subprocess.run(a.ready_cmd.format(i=victim), shell=True, check=True)
     with alive_lock:
         alive.add(victim)
+    events_log.append((round(time.time() - t0, 3), f"node {victim} ready again"))
     time.sleep(a.settle)
     print(f"         node {victim} back; {stats['events'] - before} events acknowledged during the cycle", flush=True)
 
@@ -199,6 +208,50 @@ for c in cycles:
     print(f"  cycle {c['cycle']}: node {c['killed']} killed -> declared dead after {c['declared_dead_s']} s, all customers answering after {c['recovered_s']} s")
 print(f"acknowledged events lost: {lost}; applied twice: {doubled}")
 if bad: print("mismatches (customer, expected, got):", bad[:10])
+def sql(q):
+    if not a.psql: return ""
+    r = subprocess.run(a.psql + " -At -F '|' -c " + json.dumps(q), shell=True, capture_output=True, text=True)
+    return (r.stdout + r.stderr).strip()
+
+def diagnose(c, expected, got):
+    """What a mismatching customer looks like: every node's answer (now and later), the journal, and how its events were acknowledged."""
+    out = {"customer": c, "expected": expected, "got": got, "reads": []}
+    for delay in (0, 2, 5):
+        time.sleep(delay)
+        for i in live_nodes():
+            try:
+                s, body, _ = request(i, "GET", f"/api/v1/customers/user_id:{c}/profile")
+                v = json.loads(body) if s == 200 else {}
+                out["reads"].append({"after_s": delay, "node": i, "status": s, "eventCount": v.get("eventCount"), "profileId": v.get("profileId")})
+            except OSError as ex:
+                out["reads"].append({"after_s": delay, "node": i, "error": str(ex)})
+    pids = {r.get("profileId") for r in out["reads"] if r.get("profileId")} | {acks[e]["profile"] for e in sent[c] if e in acks}
+    out["profiles"] = sorted(p for p in pids if p)
+    for pid in out["profiles"]:
+        rows = sql(f"SELECT event_id, sequence, recorded_at FROM {a.schema}.journal WHERE stream_key = '{pid}' ORDER BY sequence")
+        ids = [r.split("|")[0] for r in rows.splitlines() if r]
+        out.setdefault("journal", {})[pid] = {"entries": len(ids), "epoch": sql(f"SELECT epoch FROM {a.schema}.stream_epoch WHERE stream_key = '{pid}'"),
+            "state_version": sql(f"SELECT version, length(data), updated_at FROM {a.schema}.grain_state WHERE grain_type = 'customer' AND grain_key = '{pid}'"),
+            "first": rows.splitlines()[:2], "last": rows.splitlines()[-3:]}
+        jids = set(ids)
+        oldest = min((int(x[1:].split("-")[0]) for x in ids if x.startswith("b")), default=None)
+        newer_missing = sorted((e for e in sent[c] if e not in jids and oldest is not None and int(e[1:].split("-")[0]) >= oldest), key=lambda e: int(e[1:].split("-")[0]))
+        out["journal"][pid]["acknowledged_not_in_retained_journal"] = [(e, acks.get(e)) for e in newer_missing]
+    other = sorted(((e, acks[e]) for e in sent[c] if e in acks), key=lambda x: x[1]["at"])
+    out["last_acks"] = other[-6:]
+    out["ack_profiles"] = sorted({x[1]["profile"] for x in other if x[1]["profile"]})
+    out["retried_or_duplicate"] = [x for x in other if x[1]["attempt"] > 1 or x[1]["status"] == "duplicate"]
+    return out
+
+diagnostics = []
+if bad:
+    print("timeline:", events_log)
+    for c, expected, got in bad[:5]:
+        d = diagnose(c, expected, got)
+        diagnostics.append(d)
+        print("diagnosis:", json.dumps(d, indent=1))
+summary["diagnostics"] = diagnostics
+summary["timeline"] = events_log
 if a.json:
     with open(a.json, "w") as f: json.dump(summary, f, indent=2)
 ok = lost == 0 and doubled == 0 and all(c["recovered_s"] is not None and c["recovered_s"] <= 10 for c in cycles) and stats["status"].get("500", 0) == 0

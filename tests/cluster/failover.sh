@@ -64,7 +64,10 @@ bash "$work/start.sh" 0; bash "$work/ready.sh" 0   # the first node creates the 
 bash "$work/start.sh" 1; bash "$work/start.sh" 2
 bash "$work/ready.sh" 1; bash "$work/ready.sh" 2
 mkdir -p tests/cluster/artifacts
+# Diagnostics on a mismatch read the store directly.
+pg_field() { printf '%s' "$PE_TEST_POSTGRES" | tr ';' '\n' | sed -n "s/^$1=//Ip" | head -n 1; }
+psql="psql -h $(pg_field Host) -p $(pg_field Port) -U $(pg_field Username) -d $(pg_field Database)"
 nodes="http://127.0.0.1:${ports[0]},http://127.0.0.1:${ports[1]},http://127.0.0.1:${ports[2]}"
 python3 tests/cluster/failover.py --nodes "$nodes" --key "$key" --customers "$customers" --cycles "$cycles" \
   --kill-cmd "kill -9 \$(cat $work/n{i}.pid)" --start-cmd "bash $work/start.sh {i}" --ready-cmd "bash $work/ready.sh {i}" \
-  --json tests/cluster/artifacts/failover.json
+  --json tests/cluster/artifacts/failover.json --schema "$schema" --psql "$psql"

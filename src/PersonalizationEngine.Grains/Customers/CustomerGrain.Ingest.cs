@@ -52,12 +52,20 @@ public sealed partial class CustomerGrain
         // applied and what is on its way, and the journal append starts.
         var hashes = new List<long>(events.Count);
         var appends = new List<JournalAppend>(events.Count);
+        List<long>? carriedEarlier = null;
         foreach (var e in events)
         {
             var hash = EventIdHash.Of(e.EventId);
-            if (_profile.RecentEventIds.Contains(hash) || !(_pendingIds ??= []).Add(hash))
+            if (_profile.RecentEventIds.Contains(hash))
             {
-                continue; // applied already, or in a batch on its way: a duplicate
+                continue; // applied already: a duplicate
+            }
+            if (!(_pendingIds ??= []).Add(hash))
+            {
+                // Earlier in this batch, or in a batch on its way (a client's retry overtook its first attempt): that
+                // copy is journaled, this one is a duplicate.
+                (carriedEarlier ??= []).Add(hash);
+                continue;
             }
             hashes.Add(hash);
             appends.Add(SealEntry(e, historyOrigin: null));
@@ -97,6 +105,12 @@ public sealed partial class CustomerGrain
                 // Durable here but the profile has since moved: the merge forwarded durable entries; deliver again there.
                 return IngestReply.Moved(moved);
             }
+            if (carriedEarlier is not null && CarriedByFailedBatch(carriedEarlier, hashes))
+            {
+                // The earlier batch that was to journal one of these events failed, so it is in no journal: this batch
+                // cannot acknowledge it (applied here, it would be lost with this activation). The client's retry stores it.
+                throw new IngestAbandonedException($"An event of this batch was on its way in an earlier delivery that failed before it was stored; nothing of this batch was applied to {Key}. Retry (same event ids are safe).");
+            }
             var reply = Apply(events, sequences);
             if (_sinceSnapshot >= _options.SnapshotEveryEvents)
             {
@@ -109,6 +123,23 @@ public sealed partial class CustomerGrain
         {
             applied.SetResult();
         }
+    }
+
+    /// <summary>
+    /// Whether an event this batch left to an earlier batch (on its way when this one started) is not applied now that
+    /// every earlier batch is done: that batch failed, so the event is in no journal. Copies earlier in this batch itself
+    /// are not such events (this batch journaled them).
+    /// </summary>
+    private bool CarriedByFailedBatch(List<long> carried, List<long> journaledHere)
+    {
+        HashSet<long>? own = null;
+        foreach (var h in carried)
+        {
+            if (_profile!.RecentEventIds.Contains(h)) continue;
+            own ??= [.. journaledHere];
+            if (!own.Contains(h)) return true;
+        }
+        return false;
     }
 
     private async Task CreateDataKeyAsync()

@@ -45,7 +45,14 @@ public sealed partial class CustomerGrain(
     /// <summary>This activation's writer epoch (0: fencing off); every journal append carries it.</summary>
     private long _epoch;
 
-    private CustomerGrainState State => state.State;
+    /// <summary>
+    /// The state this activation works on. A write stores a copy taken when it is asked for (<see cref="WriteStateAsync"/>),
+    /// never this object: Orleans serialises the record a scheduler turn or more later, and a batch applied in between
+    /// would otherwise store a journal sequence past the sealed profile, so every later replay skipped its events.
+    /// </summary>
+    private CustomerGrainState State => _live ??= state.State;
+
+    private CustomerGrainState? _live;
 
     private string Key => _key;
 
@@ -64,6 +71,7 @@ public sealed partial class CustomerGrain(
             // everything it did append before the claim is in what this activation reads.
             _epoch = await storage.ClaimWriterAsync(TypeName, _key, cancellationToken).ConfigureAwait(true);
             await StoreCalls.Unwrapped(state.ReadStateAsync()).ConfigureAwait(true);
+            _live = null; // the record just read
         }
         if (State.Sealed is null && State.MergedInto is null && State.JournalSequence == 0)
         {
@@ -154,8 +162,10 @@ public sealed partial class CustomerGrain(
 
     /// <summary>
     /// Seals the profile into the state and writes it, expecting the version it read (a stale activation's write fails
-    /// with <see cref="Orleans.Storage.InconsistentStateException"/>). Sealing and serialising happen before the first
-    /// await, so the record is consistent with <see cref="CustomerGrainState.JournalSequence"/> as of this call.
+    /// with <see cref="Orleans.Storage.InconsistentStateException"/>). What is written is a copy of the state taken with
+    /// the seal, before the first await, so the record's profile and <see cref="CustomerGrainState.JournalSequence"/> are
+    /// both as of this call: Orleans serialises it later (its storage bridge yields before it calls the provider), while
+    /// batches keep applying to the live state.
     /// </summary>
     private async Task WriteStateAsync()
     {
@@ -163,6 +173,8 @@ public sealed partial class CustomerGrain(
         {
             State.Sealed = CustomerDataProtector.Seal(_dataKey, Key, JsonSerializer.SerializeToUtf8Bytes(_profile, Json));
         }
+        var copy = State.CopyForWrite();
+        state.State = copy;
         // Cleared before the write so a change made while it is in flight is not lost; restored on failure.
         _dirty = false;
         try
@@ -182,11 +194,18 @@ public sealed partial class CustomerGrain(
             _dirty = true;
             throw;
         }
+        finally
+        {
+            // Serialised by now: the activation keeps one state object, not the copy as well (memory per customer), unless
+            // a later write already handed Orleans its own copy.
+            if (ReferenceEquals(state.State, copy)) state.State = State;
+        }
     }
 
     private async Task ClearStateAsync()
     {
         await StoreCalls.Unwrapped(state.ClearStateAsync()).ConfigureAwait(true);
+        _live = null; // the empty state the clear left
         _dirty = false;
     }
 

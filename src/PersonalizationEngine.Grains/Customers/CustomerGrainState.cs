@@ -21,4 +21,15 @@ public sealed class CustomerGrainState
     /// key (CustomerGrain.Decisions.cs); restored on activation.
     /// </summary>
     public byte[]? Pending { get; set; }
+
+    /// <summary>
+    /// The record as of now, for one write: Orleans serialises a write some scheduler turns after it is asked for (its
+    /// storage bridge queues writes and yields first), and batches keep changing the live state meanwhile.
+    /// </summary>
+    internal CustomerGrainState CopyForWrite()
+    {
+        var copy = (CustomerGrainState)MemberwiseClone(); // the byte arrays are replaced, never changed in place
+        copy.Absorbed = Absorbed is null ? null : [.. Absorbed];
+        return copy;
+    }
 }
