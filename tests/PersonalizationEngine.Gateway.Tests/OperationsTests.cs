@@ -56,6 +56,7 @@ public sealed class OperationsTests : IClassFixture<OperationsTests.Engine>
                 e.MapGet("/test/runtime-full", () => { throw new Orleans.Runtime.GatewayTooBusyException(); });
                 e.MapGet("/test/wrapped-storage", () => { throw new Orleans.Runtime.OrleansException("Error from storage provider", new PersonalizationEngine.Storage.StorageUnavailableException("down")); });
                 e.MapGet("/test/storage-down", () => { throw new PersonalizationEngine.Storage.StorageUnavailableException("down"); });
+                e.MapGet("/test/stale-store-write", () => { throw new PersonalizationEngine.Storage.InconsistentStateException("keys", "c-1", 0, 1); });
                 e.MapGet("/test/bug", () => { throw new InvalidOperationException("secret internals"); });
             });
         };
@@ -151,6 +152,10 @@ public sealed class OperationsTests : IClassFixture<OperationsTests.Engine>
         var storage = await _engine.Client().GetAsync("/test/storage-down");
         await Problem(storage, HttpStatusCode.ServiceUnavailable);
         Assert.NotNull(storage.Headers.RetryAfter);
+        // The store's own stale-write error (two activations racing to create one customer's data key) is a retryable 503.
+        var stale = await _engine.Client().GetAsync("/test/stale-store-write");
+        await Problem(stale, HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(stale.Headers.RetryAfter);
         var bug = await _engine.Client().GetAsync("/test/bug");
         await Problem(bug, HttpStatusCode.InternalServerError);
         Assert.DoesNotContain("secret internals", await bug.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -28,9 +28,9 @@ public sealed partial class EngineExceptionHandler(ILogger<EngineExceptionHandle
             case Orleans.Runtime.GatewayTooBusyException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException:
                 await ProblemWriter.WriteAsync(context, 503, "The engine is at capacity.", "The actor runtime refused the call; retry after the indicated delay. Nothing of this request was stored.", retryAfter: TimeSpan.FromSeconds(1));
                 return true;
-            case StaleWriterException or Orleans.Storage.InconsistentStateException:
-                // A duplicate activation during a membership change lost its claim: nothing of this call was stored; the
-                // retry reaches the surviving activation.
+            case StaleWriterException or Orleans.Storage.InconsistentStateException or PersonalizationEngine.Storage.InconsistentStateException:
+                // A duplicate activation during a membership change lost its claim, or two of them raced to create one
+                // customer's data key and this one lost: nothing of this call was stored; the retry reaches the survivor.
                 await ProblemWriter.WriteAsync(context, 503, "The cluster is moving this customer.", "The customer's owner changed during the call; nothing of this request was stored. Retry after the indicated delay (same event ids are safe).", retryAfter: TimeSpan.FromSeconds(1));
                 return true;
             case StorageUnavailableException or DbException or TimeoutException:
