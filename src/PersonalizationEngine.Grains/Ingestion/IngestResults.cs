@@ -42,5 +42,5 @@ public sealed class IngestOverloadedException(string message) : Exception(messag
     {
     }
 
-    public TimeSpan RetryAfter { get; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RetryAfter => IngestionService.RetryAfter;
 }
