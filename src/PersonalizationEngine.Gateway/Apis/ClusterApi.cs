@@ -30,7 +30,7 @@ internal static class ClusterApi
                     byType.GetValueOrDefault("customer"), byType.Values.Sum(), byType);
             })
             .ToArray();
-        return TypedResults.Ok(new ClusterView(local.ClusterId, nodes.Count(n => n.Status == nameof(SiloStatus.Active)), nodes));
+        return TypedResults.Ok(new ClusterView(local.ClusterId, nodes.Count(n => n.Status == nameof(SiloStatus.Active)), nodes, NodeRuntimeView.OfThisProcess()));
     }
 
     /// <summary>Grain class names without namespace or assembly (e.g. <c>CustomerGrain</c> -> <c>customer</c>).</summary>
@@ -43,8 +43,27 @@ internal static class ClusterApi
     }
 }
 
-/// <summary>The cluster: its id, how many nodes are active, and every node recently known.</summary>
-public sealed record ClusterView(string ClusterId, int ActiveNodes, ClusterNodeView[] Nodes);
+/// <summary>The cluster: its id, how many nodes are active, every node recently known, and the answering node's runtime.</summary>
+public sealed record ClusterView(string ClusterId, int ActiveNodes, ClusterNodeView[] Nodes, NodeRuntimeView Runtime);
+
+/// <summary>
+/// How the answering node's .NET runtime runs: the garbage collector's mode and heaps, the first-generation budget it
+/// was configured with (<c>System.GC.Gen0Size</c>, shipped in the gateway's runtime configuration; null when not set)
+/// and whether dynamic adaptation (DATAS) resizes the heaps, plus what the process has collected so far.
+/// </summary>
+public sealed record NodeRuntimeView(string Framework, int Processors, bool ServerGc, bool ConcurrentGc, int GcHeaps, long? Gen0BudgetBytes,
+    bool DynamicAdaptation, int Gen0Collections, int Gen1Collections, int Gen2Collections, double GcPauseSeconds)
+{
+    public static NodeRuntimeView OfThisProcess()
+    {
+        var gc = GC.GetConfigurationVariables();
+        long? gen0 = AppContext.GetData("System.GC.Gen0Size") is { } v && long.TryParse(Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture), out var b) ? b : null;
+        return new NodeRuntimeView(System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, Environment.ProcessorCount,
+            System.Runtime.GCSettings.IsServerGC, gc.GetValueOrDefault("ConcurrentGC") is true, Convert.ToInt32(gc.GetValueOrDefault("HeapCount") ?? 1, System.Globalization.CultureInfo.InvariantCulture),
+            gen0, Convert.ToInt64(gc.GetValueOrDefault("GCDynamicAdaptationMode") ?? 0, System.Globalization.CultureInfo.InvariantCulture) != 0,
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalSeconds);
+    }
+}
 
 /// <summary>One node: membership status, whether it is the node answering, and its activations.</summary>
 public sealed record ClusterNodeView(string Name, string Address, string Status, bool ThisNode, DateTimeOffset StartedAt, DateTimeOffset LastHeartbeat,

@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+
+namespace PersonalizationEngine.Reliability.Tests;
+
+/// <summary>
+/// The gateway process runs with the runtime configuration it ships (its runtimeconfig.json): server GC with a 64 MB
+/// first-generation budget (docs/benchmarks.md, "Garbage collection"), reported on <c>GET /api/v1/cluster</c>.
+/// Only a real process shows this: the test host runs inside the test runner's runtime and its configuration.
+/// </summary>
+public sealed class RuntimeConfigurationTests
+{
+    [Fact]
+    public async Task The_gateway_process_runs_with_its_shipped_garbage_collector_settings_and_reports_them()
+    {
+        var dir = Directory.CreateTempSubdirectory("pe-runtime-");
+        await using var engine = await EngineProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Storage__Provider"] = "Sqlite",
+            ["Storage__Sqlite__Path"] = Path.Combine(dir.FullName, "engine.db"),
+        });
+        using var http = engine.Client();
+        var runtime = JsonNode.Parse(await http.GetStringAsync("/api/v1/cluster"))!["runtime"]!;
+        Assert.True(runtime["serverGc"]!.GetValue<bool>());
+        Assert.Equal(64L * 1024 * 1024, runtime["gen0BudgetBytes"]!.GetValue<long>());
+        Assert.Equal(Environment.ProcessorCount, runtime["processors"]!.GetValue<int>());
+        Assert.StartsWith(".NET 10", runtime["framework"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(runtime["gcHeaps"]!.GetValue<int>() >= 1);
+        Assert.True(runtime["gen0Collections"]!.GetValue<int>() >= runtime["gen1Collections"]!.GetValue<int>());
+    }
+}
