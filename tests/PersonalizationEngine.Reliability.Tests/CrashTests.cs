@@ -15,13 +15,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     public async Task Acknowledged_events_survive_repeated_sigkill_and_none_is_applied_twice(string provider)
     {
         var dir = Directory.CreateTempSubdirectory("pe-crash-");
-        var settings = provider == "Postgres"
-            ? Postgres.EngineSettings(Postgres.NewSchema())
-            : new Dictionary<string, string>
-            {
-                ["Storage__Provider"] = "Sqlite",
-                ["Storage__Sqlite__Path"] = Path.Combine(dir.FullName, "engine.db"),
-            };
+        var settings = provider == "Postgres" ? Postgres.EngineSettings(Postgres.NewSchema()) : EngineProcess.SqliteSettings(dir);
         settings["Engine__SnapshotEveryEvents"] = "7"; // snapshots and trims often, so kills land between every step
         var port = EngineProcess.FreePort();
         EngineProcess? engine = await EngineProcess.StartAsync(settings, port);

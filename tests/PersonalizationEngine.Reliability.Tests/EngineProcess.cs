@@ -42,6 +42,13 @@ internal sealed class EngineProcess : IAsyncDisposable
         throw new FileNotFoundException("The gateway build was not found; build the solution first.");
     }
 
+    /// <summary>Settings for the embedded store in <paramref name="dir"/> (the test deletes it afterwards).</summary>
+    public static Dictionary<string, string> SqliteSettings(DirectoryInfo dir) => new()
+    {
+        ["Storage__Provider"] = "Sqlite",
+        ["Storage__Sqlite__Path"] = Path.Combine(dir.FullName, "engine.db"),
+    };
+
     public static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);

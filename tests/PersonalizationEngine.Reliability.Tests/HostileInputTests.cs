@@ -48,11 +48,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     public async Task Thousands_of_malformed_requests_get_4xx_problems_and_valid_traffic_still_succeeds()
     {
         var dir = Directory.CreateTempSubdirectory("pe-hostile-");
-        await using var engine = await EngineProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Storage__Provider"] = "Sqlite",
-            ["Storage__Sqlite__Path"] = Path.Combine(dir.FullName, "engine.db"),
-        });
+        await using var engine = await EngineProcess.StartAsync(EngineProcess.SqliteSettings(dir));
         using var http = new HttpClient { BaseAddress = engine.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         using var valid = engine.Client(EngineProcess.WriteKey);
         var generators = Generators().ToList();

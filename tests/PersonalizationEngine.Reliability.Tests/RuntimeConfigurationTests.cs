@@ -13,18 +13,22 @@ public sealed class RuntimeConfigurationTests
     public async Task The_gateway_process_runs_with_its_shipped_garbage_collector_settings_and_reports_them()
     {
         var dir = Directory.CreateTempSubdirectory("pe-runtime-");
-        await using var engine = await EngineProcess.StartAsync(new Dictionary<string, string>
+        var engine = await EngineProcess.StartAsync(EngineProcess.SqliteSettings(dir));
+        try
         {
-            ["Storage__Provider"] = "Sqlite",
-            ["Storage__Sqlite__Path"] = Path.Combine(dir.FullName, "engine.db"),
-        });
-        using var http = engine.Client();
-        var runtime = JsonNode.Parse(await http.GetStringAsync("/api/v1/cluster"))!["runtime"]!;
-        Assert.True(runtime["serverGc"]!.GetValue<bool>());
-        Assert.Equal(64L * 1024 * 1024, runtime["gen0BudgetBytes"]!.GetValue<long>());
-        Assert.Equal(Environment.ProcessorCount, runtime["processors"]!.GetValue<int>());
-        Assert.StartsWith(".NET 10", runtime["framework"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.True(runtime["gcHeaps"]!.GetValue<int>() >= 1);
-        Assert.True(runtime["gen0Collections"]!.GetValue<int>() >= runtime["gen1Collections"]!.GetValue<int>());
+            using var http = engine.Client();
+            var runtime = JsonNode.Parse(await http.GetStringAsync("/api/v1/cluster"))!["runtime"]!;
+            Assert.True(runtime["serverGc"]!.GetValue<bool>());
+            Assert.Equal(64L * 1024 * 1024, runtime["gen0BudgetBytes"]!.GetValue<long>());
+            Assert.Equal(Environment.ProcessorCount, runtime["processors"]!.GetValue<int>());
+            Assert.StartsWith(".NET 10", runtime["framework"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.True(runtime["gcHeaps"]!.GetValue<int>() >= 1);
+            Assert.True(runtime["gen0Collections"]!.GetValue<int>() >= runtime["gen1Collections"]!.GetValue<int>());
+        }
+        finally
+        {
+            await engine.DisposeAsync();
+            try { dir.Delete(true); } catch (IOException) { }
+        }
     }
 }
