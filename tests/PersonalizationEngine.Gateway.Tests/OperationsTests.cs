@@ -291,3 +291,17 @@ public sealed class IngestAdmissionTests
         Assert.Equal(HttpStatusCode.OK, (await c.GetAsync("/api/v1/customers/user_id:held/profile")).StatusCode);
     }
 }
+
+/// <summary>The gen0 budget <c>GET /api/v1/cluster</c> reports: read as the runtime reads it.</summary>
+public sealed class NodeRuntimeViewTests
+{
+    [Theory]
+    [InlineData(null, "67108864", 67108864L)]      // the shipped runtime configuration (decimal)
+    [InlineData("0x2000000", "67108864", 33554432L)] // the environment variable wins (hexadecimal, with 0x)
+    [InlineData("4000000", null, 67108864L)]        // hexadecimal without 0x
+    [InlineData("0", "67108864", null)]             // 0: the runtime's own choice
+    [InlineData(null, null, null)]
+    [InlineData("lots", "67108864", null)]          // not a number: the runtime ignores it too
+    public void Gen0_budget_prefers_the_environment_and_reads_it_as_hexadecimal(string? environment, string? runtimeConfig, long? expected) =>
+        Assert.Equal(expected, PersonalizationEngine.Gateway.Apis.NodeRuntimeView.Gen0Budget(environment, runtimeConfig));
+}

@@ -31,4 +31,24 @@ public sealed class RuntimeConfigurationTests
             try { dir.Delete(true); } catch (IOException) { }
         }
     }
+
+    [Fact]
+    public async Task An_operator_s_environment_variable_overrides_the_shipped_budget_and_the_report_says_so()
+    {
+        var dir = Directory.CreateTempSubdirectory("pe-runtime-");
+        var settings = EngineProcess.SqliteSettings(dir);
+        settings["DOTNET_GCgen0size"] = "0x2000000";
+        var engine = await EngineProcess.StartAsync(settings);
+        try
+        {
+            using var http = engine.Client();
+            var runtime = JsonNode.Parse(await http.GetStringAsync("/api/v1/cluster"))!["runtime"]!;
+            Assert.Equal(32L * 1024 * 1024, runtime["gen0BudgetBytes"]!.GetValue<long>());
+        }
+        finally
+        {
+            await engine.DisposeAsync();
+            try { dir.Delete(true); } catch (IOException) { }
+        }
+    }
 }

@@ -57,11 +57,32 @@ public sealed record NodeRuntimeView(string Framework, int Processors, bool Serv
     public static NodeRuntimeView OfThisProcess()
     {
         var gc = GC.GetConfigurationVariables();
-        long? gen0 = AppContext.GetData("System.GC.Gen0Size") is { } v && long.TryParse(Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture), out var b) ? b : null;
+        var gen0 = Gen0Budget(Environment.GetEnvironmentVariable("DOTNET_GCgen0size"), AppContext.GetData("System.GC.Gen0Size") as string);
         return new NodeRuntimeView(System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, Environment.ProcessorCount,
             System.Runtime.GCSettings.IsServerGC, gc.GetValueOrDefault("ConcurrentGC") is true, Convert.ToInt32(gc.GetValueOrDefault("HeapCount") ?? 1, System.Globalization.CultureInfo.InvariantCulture),
             gen0, Convert.ToInt64(gc.GetValueOrDefault("GCDynamicAdaptationMode") ?? 0, System.Globalization.CultureInfo.InvariantCulture) != 0,
             GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalSeconds);
+    }
+
+    /// <summary>
+    /// The budget the runtime was started with: the environment variable (hexadecimal, as the runtime reads it) wins over
+    /// the runtime configuration (decimal); 0 or neither means the runtime's own choice (null).
+    /// </summary>
+    internal static long? Gen0Budget(string? environment, string? runtimeConfig)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        long value;
+        if (!string.IsNullOrWhiteSpace(environment))
+        {
+            var hex = environment.Trim();
+            if (hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) hex = hex[2..];
+            if (!long.TryParse(hex, System.Globalization.NumberStyles.AllowHexSpecifier, invariant, out value)) return null;
+        }
+        else if (!long.TryParse(runtimeConfig, System.Globalization.NumberStyles.None, invariant, out value))
+        {
+            return null;
+        }
+        return value > 0 ? value : null;
     }
 }
 
