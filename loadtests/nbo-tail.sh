@@ -3,7 +3,7 @@
 # customers seeded) or the bare-Kestrel floor (FLOOR=1) answers 10,000 NBO requests/s open loop for 20 s after a
 # 15 s closed-loop warm-up; the script prints the generator's latency line and the CPU the server and the
 # generator used in the middle 10 s (ticks of 1/100 s: 1,000 = one core for 10 s; the machine has 2,000).
-# Extra arguments become the engine's environment (e.g. DOTNET_GCgen0size=0x4000000).
+# Extra arguments become the engine's environment (e.g. DOTNET_GCDynamicAdaptationMode=1 for the runtime's DATAS).
 # Usage: bash loadtests/nbo-tail.sh [VAR=value ...]     RATE=20000 for another rate
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -9,8 +9,8 @@
 # ratio per figure from runs seconds apart; the summary gives the median and range of those ratios over the rounds.
 # An engine that is not being measured is idle (its timers only); log-first ingestion is drained before the next run.
 #   old          the last commit on the project's own actor runtime (default 757b6d8)
-#   old-tuned    the same build with the garbage collector setting this tree ships (System.GC.Gen0Size in the gateway's
-#                runtimeconfig.json): shows how much of a difference is the code and how much that setting
+#   old-tuned    the same build with the garbage collector settings this tree ships (System.GC.* in the gateway's
+#                runtimeconfig.json: DATAS off): shows how much of a difference is the code and how much that setting
 #   new          this tree, as configured by default (log-first ingestion: 2xx once durable in the ingest log)
 #   new-applied  this tree with Ingest:Acknowledge=Applied (2xx once applied, as the old code)
 # Per round and engine:

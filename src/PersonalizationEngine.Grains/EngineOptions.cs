@@ -29,7 +29,12 @@ public sealed class EngineOptions
     /// </summary>
     public int UnmergeRetainEvents { get; set; } = 64;
 
-    /// <summary>How many identity re-resolutions an event may need (merges racing) before it is refused.</summary>
+    /// <summary>
+    /// How many times an event's identities are resolved again when a concurrent request claims one of its
+    /// identifiers meanwhile (merges racing). After the last attempt the event goes to the profile that attempt chose
+    /// and an identifier another profile claimed meanwhile stays linked to that one; the event is not refused, since
+    /// with log-first ingestion it is already acknowledged.
+    /// </summary>
     public int MaxResolveAttempts { get; set; } = 4;
 
     /// <summary>

@@ -3,9 +3,10 @@ using System.Text.Json.Nodes;
 namespace PersonalizationEngine.Reliability.Tests;
 
 /// <summary>
-/// The gateway process runs with the runtime configuration it ships (its runtimeconfig.json): server GC with a 64 MB
-/// first-generation budget (docs/benchmarks.md, "Garbage collection"), reported on <c>GET /api/v1/cluster</c>.
-/// Only a real process shows this: the test host runs inside the test runner's runtime and its configuration.
+/// The gateway process runs with the runtime configuration it ships (its runtimeconfig.json): server GC without dynamic
+/// adaptation (docs/benchmarks.md, "Garbage collector: DATAS off"), as the garbage collector itself reports it on
+/// <c>GET /api/v1/cluster</c>. Only a real process shows this: the test host runs inside the test runner's runtime and
+/// its configuration.
 /// </summary>
 public sealed class RuntimeConfigurationTests
 {
@@ -19,7 +20,8 @@ public sealed class RuntimeConfigurationTests
             using var http = engine.Client();
             var runtime = JsonNode.Parse(await http.GetStringAsync("/api/v1/cluster"))!["runtime"]!;
             Assert.True(runtime["serverGc"]!.GetValue<bool>());
-            Assert.Equal(64L * 1024 * 1024, runtime["gen0BudgetBytes"]!.GetValue<long>());
+            Assert.False(runtime["dynamicAdaptation"]!.GetValue<bool>());
+            Assert.Null(runtime["gen0BudgetBytes"]);
             Assert.Equal(Environment.ProcessorCount, runtime["processors"]!.GetValue<int>());
             Assert.StartsWith(".NET 10", runtime["framework"]!.GetValue<string>(), StringComparison.Ordinal);
             Assert.True(runtime["gcHeaps"]!.GetValue<int>() >= 1);
@@ -33,17 +35,19 @@ public sealed class RuntimeConfigurationTests
     }
 
     [Fact]
-    public async Task An_operator_s_environment_variable_overrides_the_shipped_budget_and_the_report_says_so()
+    public async Task An_operator_s_environment_overrides_the_shipped_settings_and_the_report_says_so()
     {
         var dir = Directory.CreateTempSubdirectory("pe-runtime-");
         var settings = EngineProcess.SqliteSettings(dir);
         settings["DOTNET_GCgen0size"] = "0x2000000";
+        settings["DOTNET_GCDynamicAdaptationMode"] = "1";
         var engine = await EngineProcess.StartAsync(settings);
         try
         {
             using var http = engine.Client();
             var runtime = JsonNode.Parse(await http.GetStringAsync("/api/v1/cluster"))!["runtime"]!;
             Assert.Equal(32L * 1024 * 1024, runtime["gen0BudgetBytes"]!.GetValue<long>());
+            Assert.True(runtime["dynamicAdaptation"]!.GetValue<bool>());
         }
         finally
         {

@@ -47,9 +47,9 @@ internal static class ClusterApi
 public sealed record ClusterView(string ClusterId, int ActiveNodes, ClusterNodeView[] Nodes, NodeRuntimeView Runtime);
 
 /// <summary>
-/// How the answering node's .NET runtime runs: the garbage collector's mode and heaps, the first-generation budget it
-/// was configured with (<c>System.GC.Gen0Size</c>, shipped in the gateway's runtime configuration; null when not set)
-/// and whether dynamic adaptation (DATAS) resizes the heaps, plus what the process has collected so far.
+/// How the answering node's .NET runtime runs, as its garbage collector reports it (<see cref="GC.GetConfigurationVariables"/>):
+/// mode and heaps, whether dynamic adaptation (DATAS) resizes them (the gateway ships it off), a first-generation budget
+/// set by an operator (<c>DOTNET_GCgen0size</c>; null when not set), and what the process has collected so far.
 /// </summary>
 public sealed record NodeRuntimeView(string Framework, int Processors, bool ServerGc, bool ConcurrentGc, int GcHeaps, long? Gen0BudgetBytes,
     bool DynamicAdaptation, int Gen0Collections, int Gen1Collections, int Gen2Collections, double GcPauseSeconds)
@@ -57,32 +57,25 @@ public sealed record NodeRuntimeView(string Framework, int Processors, bool Serv
     public static NodeRuntimeView OfThisProcess()
     {
         var gc = GC.GetConfigurationVariables();
-        var gen0 = Gen0Budget(Environment.GetEnvironmentVariable("DOTNET_GCgen0size"), AppContext.GetData("System.GC.Gen0Size") as string);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var gen0 = Gen0Budget(Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? Environment.GetEnvironmentVariable("COMPlus_GCgen0size"));
         return new NodeRuntimeView(System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, Environment.ProcessorCount,
-            System.Runtime.GCSettings.IsServerGC, gc.GetValueOrDefault("ConcurrentGC") is true, Convert.ToInt32(gc.GetValueOrDefault("HeapCount") ?? 1, System.Globalization.CultureInfo.InvariantCulture),
-            gen0, Convert.ToInt64(gc.GetValueOrDefault("GCDynamicAdaptationMode") ?? 0, System.Globalization.CultureInfo.InvariantCulture) != 0,
+            System.Runtime.GCSettings.IsServerGC, gc.GetValueOrDefault("ConcurrentGC") is true, Convert.ToInt32(gc.GetValueOrDefault("HeapCount") ?? 1, invariant),
+            gen0, Convert.ToInt64(gc.GetValueOrDefault("GCDynamicAdaptationMode") ?? 0, invariant) != 0,
             GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalSeconds);
     }
 
     /// <summary>
-    /// The budget the runtime was started with: the environment variable (hexadecimal, as the runtime reads it) wins over
-    /// the runtime configuration (decimal); 0 or neither means the runtime's own choice (null).
+    /// The first-generation budget an operator gave the runtime. The runtime reads it only from the environment, as
+    /// hexadecimal with or without <c>0x</c> (runtimeconfig.json cannot set it: <c>GCgen0size</c> has no public name);
+    /// 0 or nothing means the runtime's own choice (null).
     /// </summary>
-    internal static long? Gen0Budget(string? environment, string? runtimeConfig)
+    internal static long? Gen0Budget(string? environment)
     {
-        var invariant = System.Globalization.CultureInfo.InvariantCulture;
-        long value;
-        if (!string.IsNullOrWhiteSpace(environment))
-        {
-            var hex = environment.Trim();
-            if (hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) hex = hex[2..];
-            if (!long.TryParse(hex, System.Globalization.NumberStyles.AllowHexSpecifier, invariant, out value)) return null;
-        }
-        else if (!long.TryParse(runtimeConfig, System.Globalization.NumberStyles.None, invariant, out value))
-        {
-            return null;
-        }
-        return value > 0 ? value : null;
+        if (string.IsNullOrWhiteSpace(environment)) return null;
+        var hex = environment.Trim();
+        if (hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) hex = hex[2..];
+        return long.TryParse(hex, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 ? value : null;
     }
 }
 
