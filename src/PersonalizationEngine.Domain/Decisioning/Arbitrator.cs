@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PersonalizationEngine.Domain.Segments;
 
 namespace PersonalizationEngine.Domain.Decisioning;
@@ -122,10 +123,22 @@ public static class Arbitrator
     public static string[] Reasons(double propensity, double contextWeight, double value, double lever) =>
     [
         $"propensity {propensity:0.###}",
-        $"context weight {contextWeight:0.##}",
-        $"value {value:0.##}",
-        $"lever {lever:0.##}",
+        Text(WeightTexts, contextWeight, static x => $"context weight {x:0.##}"),
+        Text(ValueTexts, value, static x => $"value {x:0.##}"),
+        Text(LeverTexts, lever, static x => $"lever {x:0.##}"),
     ];
+
+    // An offer's value and lever come from the catalogue and the context weight is nearly always 1, so their texts are
+    // formatted once (a custom numeric format costs about as much as the rest of a reason); bounded, because a context
+    // weight can come from a request.
+    private const int MaxCachedTexts = 1024;
+    private static readonly ConcurrentDictionary<double, string> WeightTexts = new(), ValueTexts = new(), LeverTexts = new();
+
+    private static string Text(ConcurrentDictionary<double, string> cache, double x, Func<double, string> format)
+    {
+        if (cache.TryGetValue(x, out var text)) return text;
+        return cache.Count < MaxCachedTexts ? cache.GetOrAdd(x, format) : format(x);
+    }
 
     private static double WeightOf(DecisionRequest r, string offerId)
     {

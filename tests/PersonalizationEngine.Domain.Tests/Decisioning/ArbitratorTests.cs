@@ -6,6 +6,24 @@ namespace PersonalizationEngine.Domain.Tests.Decisioning;
 
 public sealed class ArbitratorTests
 {
+    [Fact]
+    public void Reasons_read_the_same_whether_their_texts_were_formatted_before_or_not()
+    {
+        // Value, lever and context weight texts are kept once formatted (bounded): more distinct numbers than the bound,
+        // each asked twice, read exactly as formatting them afresh, and 1.005 / 2.5 keep the format's rounding.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var i = 0; i < 3000; i++)
+            {
+                var w = i / 7.0;
+                Assert.Equal(
+                    [$"propensity {0.1234:0.###}", $"context weight {w:0.##}", $"value {i * 0.5:0.##}", $"lever {1 + i / 1000.0:0.##}"],
+                    Arbitrator.Reasons(0.1234, w, i * 0.5, 1 + i / 1000.0));
+            }
+        }
+        Assert.Equal(["propensity 0.5", "context weight 1", "value 2.5", "lever 1.01"], Arbitrator.Reasons(0.5, 1, 2.5, 1.005));
+    }
+
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
     private static CompiledOffer Offer(string json)
