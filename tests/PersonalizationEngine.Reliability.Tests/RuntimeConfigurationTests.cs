@@ -4,7 +4,7 @@ namespace PersonalizationEngine.Reliability.Tests;
 
 /// <summary>
 /// The gateway process runs with the runtime configuration it ships (its runtimeconfig.json): server GC without dynamic
-/// adaptation (docs/benchmarks.md, "Garbage collector: DATAS off"), as the garbage collector itself reports it on
+/// adaptation (docs/benchmarks.md, "Garbage collector settings for NBO latency"), as the garbage collector itself reports it on
 /// <c>GET /api/v1/cluster</c>. Only a real process shows this: the test host runs inside the test runner's runtime and
 /// its configuration.
 /// </summary>
