@@ -4,8 +4,8 @@
 #
 # Paired and interleaved: this 2-core VM moves the same binary by up to 45% from one minute to the next (host steal,
 # shared caches), so engines measured one after the other in separate minutes compare the minutes, not the code. Here
-# all three engines run at once on their own ports and stores, seeded alike, and the generator turns to each in short
-# runs, in an order that reverses every round (old, new, new-applied; then new-applied, new, old). Each round gives one
+# all four engines run at once on their own ports and stores, seeded alike, and the generator turns to each in short
+# runs, in an order that reverses every round (old, old-tuned, new, new-applied; then backwards). Each round gives one
 # ratio per figure from runs seconds apart; the summary gives the median and range of those ratios over the rounds.
 # An engine that is not being measured is idle (its timers only); log-first ingestion is drained before the next run.
 #   old          the last commit on the project's own actor runtime (default 757b6d8)

@@ -129,8 +129,8 @@ public static class Arbitrator
     ];
 
     // An offer's value and lever come from the catalogue and the context weight is nearly always 1, so their texts are
-    // formatted once (a custom numeric format costs about as much as the rest of a reason); bounded, because a context
-    // weight can come from a request.
+    // formatted once instead of on every decision (a custom numeric format is the slow path of number formatting);
+    // bounded, because a context weight can come from a request.
     private const int MaxCachedTexts = 1024;
     private static readonly ConcurrentDictionary<double, string> WeightTexts = new(), ValueTexts = new(), LeverTexts = new();
 
